@@ -54,7 +54,11 @@ impl LineIndex {
         let column = text
             .get(start..offset)
             .map(|s| s.chars().count())
-            .unwrap_or_else(|| String::from_utf8_lossy(&text.as_bytes()[start..offset]).chars().count());
+            .unwrap_or_else(|| {
+                String::from_utf8_lossy(&text.as_bytes()[start..offset])
+                    .chars()
+                    .count()
+            });
         Location {
             line,
             column: column + 1,
@@ -83,8 +87,8 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(idx.location(text, 0), Location { line: 1, column: 1 });
         assert_eq!(idx.location(text, 7), Location { line: 2, column: 1 });
-        // `x` comes after a two-byte `é`: byte 13, column 7.
-        assert_eq!(idx.location(text, 13), Location { line: 2, column: 7 });
+        // `x` comes after a two-byte `é`: byte 14, column 7.
+        assert_eq!(idx.location(text, 14), Location { line: 2, column: 7 });
         assert_eq!(idx.location(text, 999), Location { line: 3, column: 1 });
         assert_eq!(idx.line_text(text, 2), "RUN é x");
         assert_eq!(idx.line_count(), 3);

@@ -5,7 +5,8 @@ use crate::Span;
 pub enum TokenKind {
     /// The UTF-8 byte order mark at the very start.
     Bom,
-    /// Spaces and tabs (and a lone `\r` not followed by `\n`).
+    /// Spaces and tabs (and `\v`, `\f`, a lone `\r` not followed by `\n`,
+    /// and Unicode spaces indenting a line).
     Whitespace,
     /// `\n` or `\r\n`.
     Newline,
@@ -27,8 +28,9 @@ pub enum TokenKind {
     HeredocBody,
     /// The closing delimiter line of a heredoc, without its newline.
     HeredocEnd,
-    /// Bytes that belong to nothing else (e.g. stray text before a
-    /// recovered instruction).
+    /// Bytes that belong to nothing else. The parser does not produce it
+    /// today: like BuildKit, it reads every non-comment line as an
+    /// instruction (an unknown one at worst).
     Error,
 }
 
@@ -89,31 +91,47 @@ impl Keyword {
         }
     }
 
-    /// Case-insensitive lookup; `Unknown` for anything else.
+    /// Case-insensitive lookup as BuildKit does it (Go's Unicode
+    /// lower-casing, so `HEALTHCHEC\u{212A}` is HEALTHCHECK); `Unknown` for
+    /// anything else.
     pub fn parse(word: &str) -> Keyword {
-        const ALL: [Keyword; 18] = [
-            Keyword::Add,
-            Keyword::Arg,
-            Keyword::Cmd,
-            Keyword::Copy,
-            Keyword::Entrypoint,
-            Keyword::Env,
-            Keyword::Expose,
-            Keyword::From,
-            Keyword::Healthcheck,
-            Keyword::Label,
-            Keyword::Maintainer,
-            Keyword::Onbuild,
-            Keyword::Run,
-            Keyword::Shell,
-            Keyword::Stopsignal,
-            Keyword::User,
-            Keyword::Volume,
-            Keyword::Workdir,
-        ];
-        ALL.into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(word))
-            .unwrap_or(Keyword::Unknown)
+        let lower;
+        let word = if word.is_ascii() {
+            word
+        } else if word.len() > 40 {
+            return Keyword::Unknown;
+        } else {
+            lower = crate::gocompat::to_lower(word);
+            lower.as_str()
+        };
+        let mut buf = [0u8; 11];
+        if word.len() > buf.len() {
+            return Keyword::Unknown;
+        }
+        for (d, s) in buf.iter_mut().zip(word.bytes()) {
+            *d = s.to_ascii_uppercase();
+        }
+        match &buf[..word.len()] {
+            b"ADD" => Keyword::Add,
+            b"ARG" => Keyword::Arg,
+            b"CMD" => Keyword::Cmd,
+            b"COPY" => Keyword::Copy,
+            b"ENTRYPOINT" => Keyword::Entrypoint,
+            b"ENV" => Keyword::Env,
+            b"EXPOSE" => Keyword::Expose,
+            b"FROM" => Keyword::From,
+            b"HEALTHCHECK" => Keyword::Healthcheck,
+            b"LABEL" => Keyword::Label,
+            b"MAINTAINER" => Keyword::Maintainer,
+            b"ONBUILD" => Keyword::Onbuild,
+            b"RUN" => Keyword::Run,
+            b"SHELL" => Keyword::Shell,
+            b"STOPSIGNAL" => Keyword::Stopsignal,
+            b"USER" => Keyword::User,
+            b"VOLUME" => Keyword::Volume,
+            b"WORKDIR" => Keyword::Workdir,
+            _ => Keyword::Unknown,
+        }
     }
 }
 
@@ -183,12 +201,14 @@ impl LogicalText {
 pub struct Flag {
     /// Name without the dashes (`mount`, `from`).
     pub name: String,
-    /// Value after `=`, as written (no variable expansion); `None` for a
-    /// bare `--link`.
+    /// Value after `=`, with quotes and backslash escapes processed as
+    /// BuildKit's flag extraction does (`--chown="a b"` gives `a b`), no
+    /// variable expansion; `None` for a bare `--link`.
     pub value: Option<String>,
     /// The whole flag, `--` included.
     pub span: Span,
     pub name_span: Span,
+    /// The value as written (quotes included).
     pub value_span: Option<Span>,
 }
 
@@ -207,7 +227,8 @@ pub struct Word {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyValue {
     pub key: Word,
-    /// `None` for `ARG name` without a default.
+    /// `None` for `ARG name` without a default (and for the malformed
+    /// `ENV name`, which BuildKit rejects).
     pub value: Option<Word>,
     /// True for `=`, false for the legacy whitespace-separated form.
     pub equals: bool,
@@ -226,7 +247,8 @@ pub struct Heredoc {
     pub expand: bool,
     /// True for `<<-`.
     pub chomp: bool,
-    /// The `<<EOF` marker in the instruction line.
+    /// The `<<EOF` marker in the instruction line (the word as BuildKit's
+    /// shell lexer splits it).
     pub marker_span: Span,
     /// The body lines in the source (may be empty).
     pub body_span: Span,
@@ -265,12 +287,17 @@ pub struct Instruction {
     pub rest: LogicalText,
     /// BuildKit's argument list for this instruction (its AST `Next`), for
     /// ENV and LABEL the flattened key/value/separator triples are in
-    /// [`Instruction::pairs`] instead and this is empty.
+    /// [`Instruction::pairs`] instead and this is empty. HEALTHCHECK has
+    /// its type first (`CMD`, `NONE`). Empty for ONBUILD (see `onbuild`)
+    /// and for an unknown instruction (where BuildKit keeps one empty
+    /// node).
     pub args: Vec<Word>,
-    /// ENV, LABEL, ARG (and MAINTAINER is not one: see `args`).
+    /// ENV, LABEL, ARG (and MAINTAINER is not one: see `args`). For ARG
+    /// the words are also in `args`, as BuildKit has them.
     pub pairs: Vec<KeyValue>,
+    /// For ONBUILD, the trigger's heredocs (also copied into `onbuild`).
     pub heredocs: Vec<Heredoc>,
-    /// The instruction inside ONBUILD.
+    /// The instruction inside ONBUILD (`None` for a bare `ONBUILD`).
     pub onbuild: Option<Box<Instruction>>,
     /// Continuation lines that were empty or whitespace-only (BuildKit's
     /// NoEmptyContinuation): spans of those lines.

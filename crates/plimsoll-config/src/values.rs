@@ -1,0 +1,361 @@
+//! Value types shared by both file formats and the environment.
+
+use plimsoll_diagnostics::Severity;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// Implements `Deserialize` through `FromStr`, so that an invalid value is
+/// reported by the format's deserializer with its location.
+macro_rules! deserialize_via_from_str {
+    ($ty:ty, $expecting:literal) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
+                        v.parse().map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+    };
+}
+
+/// When the exit status reports failure: at findings of this severity or
+/// above, or never (`none`; hadolint also spells it `ignore`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailureThreshold {
+    At(Severity),
+    Never,
+}
+
+impl FailureThreshold {
+    /// True when a finding of `severity` makes the run fail.
+    pub fn fails_on(self, severity: Severity) -> bool {
+        match self {
+            FailureThreshold::At(threshold) => severity.reaches(threshold),
+            FailureThreshold::Never => false,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureThreshold::At(s) => s.as_str(),
+            FailureThreshold::Never => "none",
+        }
+    }
+}
+
+impl Default for FailureThreshold {
+    /// hadolint's default: fail on `info` and above.
+    fn default() -> Self {
+        FailureThreshold::At(Severity::Info)
+    }
+}
+
+impl fmt::Display for FailureThreshold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FailureThreshold {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "none" | "ignore" => Ok(FailureThreshold::Never),
+            other => other.parse().map(FailureThreshold::At).map_err(|_| {
+                format!(
+                    "unknown failure threshold `{s}` (expected error, warning, info, style or none)"
+                )
+            }),
+        }
+    }
+}
+
+deserialize_via_from_str!(
+    FailureThreshold,
+    "a failure threshold (error, warning, info, style or none)"
+);
+
+/// A severity given to a rule by configuration: one of the four severities,
+/// or `off` to disable the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SeverityOverride {
+    Severity(Severity),
+    Off,
+}
+
+impl SeverityOverride {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeverityOverride::Severity(s) => s.as_str(),
+            SeverityOverride::Off => "off",
+        }
+    }
+}
+
+impl From<Severity> for SeverityOverride {
+    fn from(s: Severity) -> Self {
+        SeverityOverride::Severity(s)
+    }
+}
+
+impl fmt::Display for SeverityOverride {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SeverityOverride {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.trim().eq_ignore_ascii_case("off") {
+            return Ok(SeverityOverride::Off);
+        }
+        s.parse().map(SeverityOverride::Severity).map_err(|_| {
+            format!("unknown severity `{s}` (expected error, warning, info, style or off)")
+        })
+    }
+}
+
+deserialize_via_from_str!(
+    SeverityOverride,
+    "a severity (error, warning, info, style or off)"
+);
+
+/// The format a label's value must have (hadolint's label schema types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelType {
+    /// Anything.
+    Text,
+    /// A URI (RFC 3986).
+    Url,
+    /// A semantic version.
+    Semver,
+    /// A short or long git hash.
+    Hash,
+    /// An RFC 3339 timestamp.
+    Rfc3339,
+    /// An SPDX license identifier.
+    Spdx,
+    /// An e-mail address (RFC 5322).
+    Email,
+}
+
+impl LabelType {
+    pub const ALL: [LabelType; 7] = [
+        LabelType::Text,
+        LabelType::Url,
+        LabelType::Semver,
+        LabelType::Hash,
+        LabelType::Rfc3339,
+        LabelType::Spdx,
+        LabelType::Email,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelType::Text => "text",
+            LabelType::Url => "url",
+            LabelType::Semver => "semver",
+            LabelType::Hash => "hash",
+            LabelType::Rfc3339 => "rfc3339",
+            LabelType::Spdx => "spdx",
+            LabelType::Email => "email",
+        }
+    }
+}
+
+impl fmt::Display for LabelType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for LabelType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        LabelType::ALL
+            .into_iter()
+            .find(|l| l.as_str() == t)
+            .ok_or_else(|| {
+                format!(
+                    "unknown label type `{s}` (expected text, url, semver, hash, rfc3339, spdx or email)"
+                )
+            })
+    }
+}
+
+deserialize_via_from_str!(
+    LabelType,
+    "a label type (text, url, semver, hash, rfc3339, spdx or email)"
+);
+
+/// Checks one rule code or selector: not empty, no whitespace or commas.
+pub(crate) fn validate_code(code: &str) -> Result<String, String> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Err("empty rule code".into());
+    }
+    if code.contains(|c: char| c.is_whitespace() || c == ',') {
+        return Err(format!(
+            "invalid rule code `{code}` (one code or prefix per entry)"
+        ));
+    }
+    Ok(code.to_string())
+}
+
+/// A list of rule codes or prefixes, each validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CodeList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for CodeList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Vec::<CodeEntry>::deserialize(d)?;
+        Ok(CodeList(raw.into_iter().map(|c| c.0).collect()))
+    }
+}
+
+/// One validated rule code (also usable as a map key).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct CodeEntry(pub String);
+
+impl<'de> Deserialize<'de> for CodeEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = CodeEntry;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a rule code")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<CodeEntry, E> {
+                validate_code(v).map(CodeEntry).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A string or a list of strings (hadolint's `trustedRegistries`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct OneOrMany(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut out = Vec::new();
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(OneOrMany(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A glob pattern, checked when it is read so that a bad pattern is
+/// reported with its location.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct GlobPattern(pub String);
+
+impl<'de> Deserialize<'de> for GlobPattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        PerFileIgnore::build_glob(&s).map_err(de::Error::custom)?;
+        Ok(GlobPattern(s))
+    }
+}
+
+/// One `[per-file-ignores]` entry: files matching `pattern` do not report
+/// `codes`.
+///
+/// A pattern is matched against the file's path relative to `base` (the
+/// directory of the configuration file that declared it; with no base,
+/// against the path as given). `*` and `?` do not cross `/`; `**` does. A
+/// pattern without `/` also matches the file name alone, at any depth.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PerFileIgnore {
+    pub pattern: String,
+    pub codes: Vec<String>,
+    pub base: Option<PathBuf>,
+    pub(crate) glob: globset::Glob,
+}
+
+impl PerFileIgnore {
+    /// Fails when `pattern` is not a valid glob or a code is empty.
+    pub fn new(
+        pattern: impl Into<String>,
+        codes: Vec<String>,
+        base: Option<PathBuf>,
+    ) -> Result<Self, String> {
+        let pattern = pattern.into();
+        let glob = Self::build_glob(&pattern)?;
+        let codes = codes
+            .iter()
+            .map(|c| validate_code(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PerFileIgnore {
+            pattern,
+            codes,
+            base,
+            glob,
+        })
+    }
+
+    pub(crate) fn build_glob(pattern: &str) -> Result<globset::Glob, String> {
+        if pattern.trim().is_empty() {
+            return Err("empty glob pattern".into());
+        }
+        globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .build()
+            .map_err(|e| format!("invalid glob pattern: {e}"))
+    }
+}
+
+/// Output format names as plimsoll spells them, from hadolint's names:
+/// the same words, with `_` written `-` (`gitlab_codeclimate` →
+/// `gitlab-codeclimate`).
+pub const HADOLINT_FORMATS: [&str; 10] = [
+    "tty",
+    "json",
+    "checkstyle",
+    "codeclimate",
+    "gitlab_codeclimate",
+    "gnu",
+    "codacy",
+    "sonarqube",
+    "sarif",
+    "junit",
+];
+
+/// Maps one of hadolint's output format names to plimsoll's; `None` for a
+/// name hadolint does not know.
+pub fn map_hadolint_format(name: &str) -> Option<String> {
+    let name = name.trim();
+    HADOLINT_FORMATS
+        .contains(&name)
+        .then(|| name.replace('_', "-"))
+}

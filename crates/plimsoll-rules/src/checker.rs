@@ -1,0 +1,83 @@
+pub use plimsoll_config::LabelType;
+use plimsoll_diagnostics::{Finding, RuleInfo, Span};
+use plimsoll_model::SemanticModel;
+use plimsoll_syntax::{Dockerfile, Instruction, Keyword};
+use std::collections::BTreeMap;
+
+/// Settings that change what rules look for.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOptions {
+    /// Registries FROM may use (DL3026); empty means any. `*.gcr.io`
+    /// style wildcards match subdomains.
+    pub trusted_registries: Vec<String>,
+    /// Labels that must be present, with their value format.
+    pub label_schema: BTreeMap<String, LabelType>,
+    /// Labels outside the schema are reported.
+    pub strict_labels: bool,
+}
+
+/// What a rule sees while it checks one Dockerfile.
+pub struct Checker<'a> {
+    pub file: &'a str,
+    pub dockerfile: &'a Dockerfile,
+    pub model: &'a SemanticModel<'a>,
+    pub options: &'a RuleOptions,
+    pub(crate) current: Option<&'static RuleInfo>,
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        file: &'a str,
+        dockerfile: &'a Dockerfile,
+        model: &'a SemanticModel<'a>,
+        options: &'a RuleOptions,
+    ) -> Self {
+        Checker {
+            file,
+            dockerfile,
+            model,
+            options,
+            current: None,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Report a finding of the running rule at `span`; the returned
+    /// finding can take a fix or redactions.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        let info = self
+            .current
+            .expect("report() is only called from inside a rule's check");
+        self.findings
+            .push(Finding::new(info.code, info.severity, message, self.file).with_span(span));
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+
+    /// Top-level instructions with their indices.
+    pub fn instructions(&self) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+        self.dockerfile.instructions.iter().enumerate()
+    }
+
+    /// Instructions of one keyword, with their indices.
+    pub fn instructions_of(
+        &self,
+        keyword: Keyword,
+    ) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
+        self.dockerfile
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(move |(_, i)| i.keyword == keyword)
+    }
+
+    /// The source text of a span.
+    pub fn slice(&self, span: Span) -> &'a str {
+        self.dockerfile.slice(span)
+    }
+
+    pub(crate) fn take_findings(&mut self) -> Vec<Finding> {
+        std::mem::take(&mut self.findings)
+    }
+}

@@ -1,0 +1,37 @@
+//! The rule registry: each family lists its rules in its `mod.rs`.
+
+use crate::Rule;
+use std::sync::OnceLock;
+
+mod from;
+mod instructions;
+mod labels;
+mod syntax;
+mod variables;
+
+pub(crate) mod prelude {
+    pub(crate) use crate::{Checker, Rule, declare_rule};
+    #[allow(unused_imports)]
+    pub(crate) use plimsoll_diagnostics::{Edit, Fix, Span};
+    #[allow(unused_imports)]
+    pub(crate) use plimsoll_model::{Base, ImageRef};
+    #[allow(unused_imports)]
+    pub(crate) use plimsoll_syntax::{Form, Instruction, Keyword};
+}
+
+pub(crate) static ALL: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
+
+pub(crate) fn collect() -> Vec<&'static dyn Rule> {
+    let mut all: Vec<&'static dyn Rule> = Vec::new();
+    for family in [
+        syntax::RULES,
+        from::RULES,
+        instructions::RULES,
+        labels::RULES,
+        variables::RULES,
+    ] {
+        all.extend_from_slice(family);
+    }
+    all.sort_by_key(|r| r.info().code);
+    all
+}

@@ -1,0 +1,120 @@
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plimsoll",
+    version,
+    about = "Checks container images against the practices of building and running them well",
+    long_about = None,
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check Dockerfiles (files, directories, or `-` for stdin).
+    Check(Box<CheckArgs>),
+    /// Print the documentation of one rule.
+    Rule {
+        /// A code (`DL3008`), BuildKit check name (`StageNameCasing`) or rule name.
+        code: String,
+    },
+    /// List every rule with its code, name, severity and whether it fixes.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Tools for looking inside plimsoll.
+    #[command(subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugCommand {
+    /// Print BuildKit's AST dump (`Node.Dump()`) of a Dockerfile, from the
+    /// same tree `check` uses.
+    BuildkitAst { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check; `-` reads stdin. Default: `.`
+    pub paths: Vec<PathBuf>,
+
+    /// Output format: tty, json, sarif, checkstyle, codeclimate, junit, github.
+    #[arg(short, long)]
+    pub format: Option<String>,
+
+    /// Apply safe fixes.
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply unsafe fixes too (implies --fix unless --diff).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Show the fixes as a unified diff instead of writing them.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Rules to enable, by code or prefix (`DL`, `DL30`, `PL1001`, `ALL`).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Rules to enable in addition to the selected ones.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Rules to disable, by code or prefix.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Make rules report as errors (hadolint's --error).
+    #[arg(long = "error", value_name = "CODE", value_delimiter = ',')]
+    pub as_error: Vec<String>,
+    /// Make rules report as warnings.
+    #[arg(long = "warning", value_name = "CODE", value_delimiter = ',')]
+    pub as_warning: Vec<String>,
+    /// Make rules report as info.
+    #[arg(long = "info", value_name = "CODE", value_delimiter = ',')]
+    pub as_info: Vec<String>,
+    /// Make rules report as style.
+    #[arg(long = "style", value_name = "CODE", value_delimiter = ',')]
+    pub as_style: Vec<String>,
+
+    /// Exit 1 only for findings at or above this severity (error, warning,
+    /// info, style, none). Default: info.
+    #[arg(short = 't', long)]
+    pub failure_threshold: Option<String>,
+    /// Always exit 0 when everything could be checked.
+    #[arg(long)]
+    pub no_fail: bool,
+
+    /// A config file (.plimsoll.toml or .hadolint.yaml) instead of the
+    /// discovered ones.
+    #[arg(short, long, env = "PLIMSOLL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The name stdin is reported under.
+    #[arg(long)]
+    pub stdin_filename: Option<String>,
+    /// Registries FROM may use (repeatable).
+    #[arg(long = "trusted-registry", value_name = "REGISTRY")]
+    pub trusted_registries: Vec<String>,
+    /// A label the image must have, as `name:format` (repeatable).
+    #[arg(long = "require-label", value_name = "LABEL:FORMAT")]
+    pub require_labels: Vec<String>,
+    /// Report labels outside the label schema.
+    #[arg(long)]
+    pub strict_labels: bool,
+    /// Ignore inline `# plimsoll ignore=` / `# hadolint ignore=` pragmas.
+    #[arg(long)]
+    pub disable_ignore_pragma: bool,
+    /// No colour in the output.
+    #[arg(long)]
+    pub no_color: bool,
+}
