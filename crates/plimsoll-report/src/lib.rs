@@ -288,3 +288,83 @@ mod tests {
         assert_eq!(redact("abc", &[Span::new(2, 1)], 0), "a*c");
     }
 }
+
+/// Prepares one file's findings for output so that no secret shows: a
+/// secret any finding marked (its `redact` spans) is masked in every
+/// finding of the file — in source snippets, messages and fix contents.
+/// Call it on the findings of one source just before reporting; the fixes
+/// it masks are for display only, never for applying.
+pub fn mask_secrets(text: &str, findings: &mut [plimsoll_diagnostics::Finding]) {
+    let spans: Vec<Span> = findings
+        .iter()
+        .flat_map(|f| f.redact.iter().copied())
+        .collect();
+    let secrets = secret_strings(text, &spans);
+    if secrets.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut() {
+        f.redact.clone_from(&spans);
+        mask_in(&mut f.message, &secrets);
+        if let Some(fix) = &mut f.fix {
+            mask_in(&mut fix.message, &secrets);
+            for e in &mut fix.edits {
+                mask_in(&mut e.content, &secrets);
+            }
+        }
+    }
+}
+
+/// The distinct non-empty texts of `spans` in `text`, longest first.
+pub fn secret_strings(text: &str, spans: &[Span]) -> Vec<String> {
+    let mut out: Vec<String> = spans
+        .iter()
+        .filter_map(|s| text.get(s.range()))
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out.dedup();
+    out
+}
+
+/// Replace every occurrence of each secret in `s` by one `*` per character.
+pub fn mask_in(s: &mut String, secrets: &[String]) {
+    for secret in secrets {
+        if s.contains(secret.as_str()) {
+            *s = s.replace(secret.as_str(), &"*".repeat(secret.chars().count()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::*;
+    use plimsoll_diagnostics::{Edit, Finding, Fix, Severity};
+
+    #[test]
+    fn a_secret_is_masked_in_every_finding_of_the_file() {
+        let text = "ENV PASSWORD hunter2\n";
+        let secret = Span::new(13, 20);
+        let mut findings = vec![
+            Finding::new("A", Severity::Warning, "secret", "f")
+                .with_span(Span::new(4, 12))
+                .with_redaction(secret),
+            Finding::new("B", Severity::Warning, "legacy form", "f")
+                .with_span(Span::new(4, 20))
+                .with_fix(Fix::safe(
+                    "use =",
+                    vec![Edit::replace(Span::new(4, 20), "PASSWORD=hunter2")],
+                )),
+        ];
+        mask_secrets(text, &mut findings);
+        assert_eq!(findings[1].redact, vec![secret]);
+        assert_eq!(
+            findings[1].fix.as_ref().unwrap().edits[0].content,
+            "PASSWORD=*******"
+        );
+        let mut diff = "-ENV PASSWORD hunter2".to_string();
+        mask_in(&mut diff, &secret_strings(text, &[secret]));
+        assert_eq!(diff, "-ENV PASSWORD *******");
+    }
+}

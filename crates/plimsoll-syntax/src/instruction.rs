@@ -3,7 +3,7 @@
 //! parser BuildKit dispatches to for the keyword.
 
 use crate::gocompat::{go_quote, is_re_whitespace, is_space, is_space_byte, trim_space_range};
-use crate::json::{JsonArray, parse_array};
+use crate::json::{JsonArray, JsonString, parse_array};
 use crate::logical::{Logical, ceil_boundary};
 use crate::{Flag, Form, Instruction, KeyValue, Keyword, Span, SyntaxError, TokenKind, Word};
 
@@ -357,7 +357,7 @@ fn json(rest: &Rest<'_, '_>) -> JsonArray {
     parse_array(rest.text())
 }
 
-fn json_words(rest: &Rest<'_, '_>, strings: Vec<crate::json::JsonString>) -> Vec<Word> {
+fn json_words(rest: &Rest<'_, '_>, strings: Vec<JsonString>) -> Vec<Word> {
     strings
         .into_iter()
         .map(|s| Word {
@@ -655,28 +655,24 @@ fn health_config(rest: &Rest<'_, '_>, ins: &mut Instruction, ctx: &mut Ctx<'_>, 
             .iter()
             .take_while(|&&b| is_space_byte(b))
             .count();
-    let typ_end = rest.start + sep;
-    ins.args.push(Word {
+    let typ = Word {
         value: String::from_utf8_lossy(&bytes[..sep]).into_owned(),
-        span: rest.lg.span(rest.start, ceil_boundary(text, typ_end)),
-    });
+        span: rest
+            .lg
+            .span(rest.start, ceil_boundary(text, rest.start + sep)),
+    };
     let cmd = Rest {
         lg: rest.lg,
         start: ceil_boundary(text, rest.start + next).min(rest.end),
         end: rest.end,
     };
-    if cmd.start == cmd.end {
+    if cmd.start < cmd.end && apply_json(&cmd, ins, ctx, line_span) {
+        ins.args.insert(0, typ);
         return;
     }
-    if !apply_json(&cmd, ins, ctx, line_span) {
+    ins.args.push(typ);
+    if cmd.start < cmd.end {
         ins.args.push(cmd.word(cmd.start, cmd.end));
-    } else {
-        // apply_json replaced the args: put the type word back in front.
-        let typ = Word {
-            value: String::from_utf8_lossy(&bytes[..sep]).into_owned(),
-            span: rest.lg.span(rest.start, ceil_boundary(text, typ_end)),
-        };
-        ins.args.insert(0, typ);
     }
 }
 

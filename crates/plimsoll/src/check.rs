@@ -8,7 +8,7 @@ use plimsoll_config::{
     Settings, SeverityOverride, load_file, map_hadolint_format, resolve,
 };
 use plimsoll_diagnostics::{Finding, Severity, SourceFile};
-use plimsoll_report::{Format, ReportOptions, write_report};
+use plimsoll_report::{Format, ReportOptions, mask_in, secret_strings, write_report};
 use plimsoll_rules::{FixMode, LintOptions, Rule, RuleOptions, apply_fixes, find_rule, lint};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -36,8 +36,9 @@ impl Input {
 struct Checked {
     source: Option<SourceFile>,
     findings: Vec<Finding>,
-    /// The input and the text after fixes, when they differ.
-    fixed: Option<(String, String)>,
+    /// The input and the text after fixes, when they differ, with the
+    /// secrets found in either.
+    fixed: Option<(String, String, Vec<String>)>,
     fixes_applied: usize,
     error: Option<String>,
 }
@@ -127,9 +128,11 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             continue;
         }
         fixed_total += checked.fixes_applied;
-        if let Some((original, fixed)) = &checked.fixed {
+        if let Some((original, fixed, secrets)) = &checked.fixed {
             if args.diff {
-                diff_out.push_str(&unified_diff(input.name(), original, fixed));
+                let mut diff = unified_diff(input.name(), original, fixed);
+                mask_in(&mut diff, secrets);
+                diff_out.push_str(&diff);
             } else if let Err(e) = write_fixed(&input, fixed) {
                 error_line(e);
                 had_error = true;
@@ -243,6 +246,7 @@ fn check_input(input: &Input, settings: &Settings, fix_mode: Option<FixMode>) ->
     };
     let original = df.text.clone();
     let mut findings = lint(&df, name, &opts);
+    let original_secrets: Vec<_> = findings.iter().flat_map(|f| f.redact.clone()).collect();
     let mut fixes_applied = 0;
     if let Some(mode) = fix_mode {
         for _ in 0..MAX_FIX_ROUNDS {
@@ -256,7 +260,21 @@ fn check_input(input: &Input, settings: &Settings, fix_mode: Option<FixMode>) ->
         }
     }
     let source = SourceFile::new(name, df.text.as_str());
-    let fixed = (df.text != original).then_some((original, df.text));
+    // Secrets found in the input are masked in the diff of its fixes;
+    // those of the final text in every finding shown.
+    let secrets_before = secret_strings(&original, &original_secrets);
+    plimsoll_report::mask_secrets(&df.text, &mut findings);
+    let fixed = (df.text != original).then(|| {
+        let mut secrets = secrets_before;
+        secrets.extend(secret_strings(
+            &df.text,
+            &findings
+                .iter()
+                .flat_map(|f| f.redact.clone())
+                .collect::<Vec<_>>(),
+        ));
+        (original, df.text, secrets)
+    });
     Checked {
         source: Some(source),
         findings,

@@ -2,19 +2,40 @@
 
 use crate::args::ListFormat;
 use crate::{EXIT_ERROR, EXIT_OK, error_line};
-use plimsoll_rules::{all_rules, find_rule, render_docs};
+use plimsoll_rules::{all_rules, render_docs};
 use std::io::Write;
 use std::path::Path;
 
 pub fn rule(code: &str) -> u8 {
-    let Some(rule) = find_rule(code) else {
+    // A BuildKit name can stand for several rules
+    // (MultipleInstructionsDisallowed): print each.
+    let matching: Vec<_> = all_rules()
+        .iter()
+        .filter(|r| {
+            let i = r.info();
+            i.code.eq_ignore_ascii_case(code)
+                || i.name.eq_ignore_ascii_case(code)
+                || i.aliases.iter().any(|a| a.eq_ignore_ascii_case(code))
+        })
+        .collect();
+    if matching.is_empty() {
         error_line(format_args!(
             "unknown rule `{code}`; `plimsoll rules` lists them all"
         ));
         return EXIT_ERROR;
-    };
-    let info = rule.info();
+    }
     let mut out = anstream::stdout().lock();
+    for (n, rule) in matching.into_iter().enumerate() {
+        if n > 0 {
+            let _ = out.write_all(b"\n---\n\n");
+        }
+        let _ = out.write_all(rule_doc(*rule).as_bytes());
+    }
+    EXIT_OK
+}
+
+fn rule_doc(rule: &dyn plimsoll_rules::Rule) -> String {
+    let info = rule.info();
     let mut text = format!("# {} ({})\n\n", info.name, info.code);
     text.push_str(&format!("{}\n\n", info.summary));
     text.push_str(&format!("Default severity: {}", info.severity));
@@ -35,8 +56,7 @@ pub fn rule(code: &str) -> u8 {
     text.push('\n');
     text.push_str(&render_docs(info));
     text.push('\n');
-    let _ = out.write_all(text.as_bytes());
-    EXIT_OK
+    text
 }
 
 pub fn rules(format: ListFormat) -> u8 {
