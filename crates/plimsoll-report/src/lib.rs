@@ -32,9 +32,6 @@ pub use github::{escape_data as github_escape_data, escape_property as github_es
 pub use position::{Region, region};
 pub use xml::escape as xml_escape;
 
-/// Where plimsoll's documentation lives; SARIF's `informationUri`.
-pub const INFORMATION_URI: &str = "https://github.com/plimsoll/plimsoll";
-
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {

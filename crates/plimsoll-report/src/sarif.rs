@@ -1,7 +1,7 @@
 //! `sarif`: SARIF 2.1.0, for code scanning services and editors.
 
+use crate::Context;
 use crate::position::region;
-use crate::{Context, INFORMATION_URI};
 use plimsoll_diagnostics::{Finding, RuleInfo, Severity, SourceFile, Span};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -35,7 +35,6 @@ struct Tool<'a> {
 struct Driver<'a> {
     name: &'static str,
     version: &'a str,
-    information_uri: &'static str,
     rules: Vec<ReportingDescriptor>,
 }
 
@@ -315,7 +314,6 @@ pub(crate) fn write(out: &mut dyn Write, ctx: &Context<'_>) -> io::Result<()> {
                 driver: Driver {
                     name: "plimsoll",
                     version: ctx.opts.tool_version,
-                    information_uri: INFORMATION_URI,
                     rules,
                 },
             },

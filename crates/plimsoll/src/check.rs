@@ -96,6 +96,10 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     };
 
     let (inputs, mut had_error) = collect_inputs(&args)?;
+    // With `--fix`, fixed stdin goes to stdout; the report then goes to
+    // stderr so the two do not mix.
+    let report_to_stderr =
+        fix_mode.is_some() && !args.diff && inputs.iter().any(|i| matches!(i, Input::Stdin { .. }));
     let results: Vec<(Input, Checked)> = inputs
         .into_par_iter()
         .map(|input| {
@@ -171,7 +175,11 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         color,
         tool_version: env!("CARGO_PKG_VERSION"),
     };
-    let mut out = std::io::stdout().lock();
+    let mut out: Box<dyn Write> = if report_to_stderr {
+        Box::new(std::io::stderr().lock())
+    } else {
+        Box::new(std::io::stdout().lock())
+    };
     if fix_mode.is_some() && fixed_total > 0 && format == Format::Tty {
         let _ = writeln!(
             out,
@@ -179,7 +187,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             if fixed_total == 1 { "" } else { "s" }
         );
     }
-    if let Err(e) = write_report(&mut out, format, &findings, &sources, &rule_info, &opts) {
+    if let Err(e) = write_report(&mut *out, format, &findings, &sources, &rule_info, &opts) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             error_line(format_args!("writing the report: {e}"));
         }

@@ -461,3 +461,37 @@ fn debug_buildkit_ast() {
         .stdout("")
         .stderr(predicate::str::contains("Empty"));
 }
+
+#[test]
+fn fixing_stdin_prints_the_fixed_text_and_reports_on_stderr() {
+    let t = TempDir::new().unwrap();
+    plimsoll(t.path())
+        .args(["check", "--fix", "-"])
+        .write_stdin(MAINTAINER)
+        .assert()
+        .code(0)
+        .stdout("FROM alpine:3.20\nLABEL org.opencontainers.image.authors=\"Jane <jane@example.com>\"\n")
+        .stderr(predicate::str::contains("Fixed 1 problem"));
+}
+
+#[test]
+fn secrets_are_masked_in_snippets_json_fixes_and_diffs() {
+    let t = TempDir::new().unwrap();
+    write(
+        t.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nENV DB_PASSWORD s3cr3t-value\n",
+    );
+    for args in [
+        vec!["check", "Dockerfile"],
+        vec!["check", "--format", "json", "Dockerfile"],
+        vec!["check", "--format", "sarif", "Dockerfile"],
+        vec!["check", "--diff", "Dockerfile"],
+    ] {
+        plimsoll(t.path())
+            .args(&args)
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("s3cr3t").not());
+    }
+}
