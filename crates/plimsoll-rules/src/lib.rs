@@ -10,6 +10,7 @@ mod engine;
 mod fix;
 mod pragma;
 pub mod rules;
+mod suggest;
 
 pub use checker::{Checker, LabelType, RuleOptions};
 pub use engine::{LintOptions, Selection, lint};

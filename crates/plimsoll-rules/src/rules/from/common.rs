@@ -218,43 +218,7 @@ const KNOWN_ARCH: &[&str] = &[
     "wasm",
 ];
 
-/// BuildKit's did-you-mean: the option closest to `value` by edit distance,
-/// if closer than 3 edits; nothing when `value` is itself an option.
-pub(super) fn suggest<'o>(
-    value: &str,
-    options: impl IntoIterator<Item = &'o str>,
-) -> Option<&'o str> {
-    let mut options: Vec<&str> = options.into_iter().collect();
-    options.sort_unstable();
-    options.dedup();
-    if options.contains(&value) {
-        return None;
-    }
-    let mut best: Option<(&str, usize)> = None;
-    for opt in options {
-        let d = levenshtein(value, opt);
-        if d < 3 && best.is_none_or(|(_, bd)| d < bd) {
-            best = Some((opt, d));
-        }
-    }
-    best.map(|(o, _)| o)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            let v = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            cur.push(v);
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
-}
+pub(super) use crate::suggest::did_you_mean as suggest;
 
 /// `root`, `0`, `root:…`, `0:…`: the user is the superuser.
 pub(super) fn is_root_user(user: &str) -> bool {
@@ -298,17 +262,6 @@ mod tests {
         assert_eq!(p("linux/"), None);
         assert_eq!(p("a/b/c/d"), None);
         assert_eq!(p("linux/*"), None);
-    }
-
-    #[test]
-    fn suggestions() {
-        let opts = ["BUILDPLATFORM", "TARGETARCH", "VERSION"];
-        assert_eq!(suggest("BUILDPLATFROM", opts), Some("BUILDPLATFORM"));
-        assert_eq!(suggest("VERSOIN", opts), Some("VERSION"));
-        assert_eq!(suggest("TAG", opts), None);
-        assert_eq!(suggest("VERSION", opts), None);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("", "abc"), 3);
     }
 
     #[test]

@@ -1,4 +1,5 @@
 use crate::rules::prelude::*;
+use crate::suggest::did_you_mean;
 
 declare_rule! {
     /// ## What it does
@@ -87,6 +88,13 @@ fn check_flags(cx: &mut Checker<'_>, ins: &Instruction) {
         }
         match known.iter().find(|(name, _)| *name == flag.name) {
             None => {
+                if let Some(s) = did_you_mean(&flag.name, known.iter().map(|(n, _)| *n)) {
+                    cx.report(
+                        flag.span,
+                        format!("unknown flag: --{} (did you mean --{s}?)", flag.name),
+                    );
+                    continue;
+                }
                 let list = if known.is_empty() {
                     format!("{} takes no flags", ins.keyword.as_str())
                 } else {

@@ -1,5 +1,6 @@
 use super::span_in_word;
 use crate::rules::prelude::*;
+use crate::suggest::did_you_mean;
 use plimsoll_expand::{Modifier, variable_references};
 use plimsoll_syntax::KeyValue;
 use std::collections::{HashMap, HashSet};
@@ -127,7 +128,7 @@ impl Rule for UndefinedVar {
                         continue;
                     }
                     let candidates = candidates(&scope, &parent_args, w.earlier);
-                    let suggestion = suggest(&r.name, &candidates);
+                    let suggestion = did_you_mean(&r.name, candidates.iter().map(String::as_str));
                     match base.may_define(&r.name) {
                         BaseGuess::Likely => continue,
                         BaseGuess::Maybe if suggestion.is_none() => continue,
@@ -426,59 +427,9 @@ fn candidates(
     out
 }
 
-/// BuildKit's suggestion: the first name at the smallest edit distance
-/// below 3.
-fn suggest<'c>(name: &str, candidates: &'c [String]) -> Option<&'c str> {
-    let mut best: Option<(&str, usize)> = None;
-    for c in candidates {
-        if c == name {
-            continue;
-        }
-        let d = levenshtein(name, c);
-        if d < best.map_or(3, |(_, b)| b) {
-            best = Some((c, d));
-        }
-    }
-    best.map(|(c, _)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let v = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            cur.push(v);
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn distances() {
-        assert_eq!(levenshtein("PAHT", "PATH"), 2);
-        assert_eq!(levenshtein("", "abc"), 3);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-    }
-
-    #[test]
-    fn suggestions() {
-        let c: Vec<String> = ["PATH", "APP_DIR", "FOO"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(suggest("PAHT", &c), Some("PATH"));
-        assert_eq!(suggest("APP_DRI", &c), Some("APP_DIR"));
-        assert_eq!(suggest("COMPLETELY_ELSE", &c), None);
-    }
 
     #[test]
     fn base_guesses() {
