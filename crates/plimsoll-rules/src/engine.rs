@@ -80,6 +80,12 @@ fn code_matches(f: &Finding, codes: &[String]) -> bool {
     })
 }
 
+/// Drop the findings that inline pragmas in `df` suppress: for findings
+/// about a Dockerfile made by other checkers (the build context).
+pub fn apply_suppressions(df: &Dockerfile, findings: &mut Vec<Finding>) {
+    apply_pragmas(df, &SemanticModel::new(df), findings);
+}
+
 fn apply_pragmas(df: &Dockerfile, model: &SemanticModel<'_>, findings: &mut Vec<Finding>) {
     if findings.is_empty() {
         return;

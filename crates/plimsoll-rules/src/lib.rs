@@ -13,7 +13,7 @@ pub mod rules;
 mod suggest;
 
 pub use checker::{Checker, LabelType, RuleOptions};
-pub use engine::{LintOptions, Selection, lint};
+pub use engine::{LintOptions, Selection, apply_suppressions, lint};
 pub use fix::{FixMode, apply_fixes};
 pub use plimsoll_diagnostics::{Finding, RuleInfo, Severity};
 pub use pragma::{Pragma, PragmaKind, parse_pragma};

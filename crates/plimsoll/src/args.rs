@@ -17,6 +17,9 @@ pub struct Cli {
 pub enum Command {
     /// Check Dockerfiles (files, directories, or `-` for stdin).
     Check(Box<CheckArgs>),
+    /// Analyse built images: layers, waste, config (OCI layout, OCI archive,
+    /// `docker save` archive).
+    Image(Box<ImageArgs>),
     /// Print the documentation of one rule.
     Rule {
         /// A code (`DL3008`), BuildKit check name (`StageNameCasing`) or rule name.
@@ -99,6 +102,11 @@ pub struct CheckArgs {
     /// discovered ones.
     #[arg(short, long, env = "PLIMSOLL_CONFIG")]
     pub config: Option<PathBuf>,
+    /// The build context of the Dockerfiles checked (default: a
+    /// Dockerfile's own directory, when it evidently is its context: it
+    /// holds a `.dockerignore` or a file a COPY/ADD names).
+    #[arg(long, value_name = "DIR")]
+    pub context: Option<PathBuf>,
     /// The name stdin is reported under.
     #[arg(long)]
     pub stdin_filename: Option<String>,
@@ -117,4 +125,47 @@ pub struct CheckArgs {
     /// No colour in the output.
     #[arg(long)]
     pub no_color: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// Images: `oci:DIR[:TAG|@DIGEST]`, `oci-archive:FILE`,
+    /// `docker-archive:FILE`, or a path (its kind is detected).
+    #[arg(required = true)]
+    pub images: Vec<String>,
+    /// Output format for the findings: tty (also prints the layer
+    /// breakdown and waste), json, sarif, checkstyle, codeclimate, junit,
+    /// github.
+    #[arg(short, long, default_value = "tty")]
+    pub format: String,
+    /// Print the whole analysis (layers, totals, waste, duplicates) as JSON
+    /// instead of the findings.
+    #[arg(long, conflicts_with = "format")]
+    pub analysis: bool,
+    /// The platform to pick from a multi-platform image (`linux/arm64`).
+    #[arg(long)]
+    pub platform: Option<String>,
+    /// dive's CI rules file; default: `.dive-ci` in the current directory
+    /// when it exists.
+    #[arg(long, value_name = "FILE")]
+    pub ci_config: Option<PathBuf>,
+    /// Fail below this efficiency (0–1; dive's `lowest-efficiency`).
+    #[arg(long)]
+    pub lowest_efficiency: Option<String>,
+    /// Fail above this many wasted bytes (`20MB`; dive's `highest-wasted-bytes`).
+    #[arg(long)]
+    pub highest_wasted_bytes: Option<String>,
+    /// Fail above this share of wasted bytes in the layers above the base
+    /// (0–1; dive's `highest-user-wasted-percent`).
+    #[arg(long)]
+    pub highest_user_wasted_percent: Option<String>,
+    /// Exit 1 only for findings at or above this severity. Default: info.
+    #[arg(short = 't', long)]
+    pub failure_threshold: Option<String>,
+    /// Always exit 0 when every image could be read.
+    #[arg(long)]
+    pub no_fail: bool,
+    /// How many of the largest wasted files to list.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
 }

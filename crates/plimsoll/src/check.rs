@@ -7,9 +7,9 @@ use plimsoll_config::{
     ConfigCache, ConfigError, Discovered, FailureThreshold, LabelType, Layers, RuleSelector,
     Settings, SeverityOverride, load_file, map_hadolint_format, resolve,
 };
-use plimsoll_diagnostics::{Finding, Severity, SourceFile};
+use plimsoll_diagnostics::{Finding, RuleInfo, Severity, SourceFile};
 use plimsoll_report::{Format, ReportOptions, mask_in, secret_strings, write_report};
-use plimsoll_rules::{FixMode, LintOptions, Rule, RuleOptions, apply_fixes, find_rule, lint};
+use plimsoll_rules::{FixMode, LintOptions, Rule, RuleOptions, apply_fixes, lint};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
@@ -114,7 +114,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
                     .map_or_else(|| cwd.clone(), |p| cwd.join(p)),
             };
             let checked = match settings_for(&dir) {
-                Ok(settings) => check_input(&input, &settings, fix_mode),
+                Ok(settings) => check_input(&input, &settings, fix_mode, args.context.as_deref()),
                 Err(e) => Checked::error(e.to_string()),
             };
             (input, checked)
@@ -170,7 +170,7 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let color = !global.no_color.unwrap_or(false)
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
-    let rule_info = |code: &str| find_rule(code).map(|r| *r.info());
+    let rule_info = crate::catalogue::info;
     let opts = ReportOptions {
         color,
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -223,7 +223,12 @@ fn location_key(f: &Finding, sources: &HashMap<String, SourceFile>) -> (usize, u
     }
 }
 
-fn check_input(input: &Input, settings: &Settings, fix_mode: Option<FixMode>) -> Checked {
+fn check_input(
+    input: &Input,
+    settings: &Settings,
+    fix_mode: Option<FixMode>,
+    context: Option<&Path>,
+) -> Checked {
     let name = input.name();
     let bytes = match read_input(input) {
         Ok(b) => b,
@@ -238,15 +243,10 @@ fn check_input(input: &Input, settings: &Settings, fix_mode: Option<FixMode>) ->
         Input::Stdin { name } => PathBuf::from(name),
     };
     let selector = RuleSelector::new(settings).for_path(&path);
-    let select = move |rule: &'static dyn Rule| -> Option<Severity> {
-        let info = rule.info();
-        selector.effective_severity(
-            info.code,
-            info.aliases,
-            rule.default_enabled(),
-            info.severity,
-        )
+    let severity_of = |info: &RuleInfo, enabled: bool| {
+        selector.effective_severity(info.code, info.aliases, enabled, info.severity)
     };
+    let select = |rule: &'static dyn Rule| severity_of(rule.info(), rule.default_enabled());
     let opts = LintOptions {
         rules: rule_options(settings),
         select: &select,
@@ -268,6 +268,15 @@ fn check_input(input: &Input, settings: &Settings, fix_mode: Option<FixMode>) ->
         }
     }
     let source = SourceFile::new(name, df.text.as_str());
+    if let Input::File { path, .. } = input {
+        match context_findings(name, path, context, &df, &severity_of) {
+            Ok(mut more) => {
+                plimsoll_rules::apply_suppressions(&df, &mut more);
+                findings.extend(more);
+            }
+            Err(e) => return Checked::error(e),
+        }
+    }
     // Secrets found in the input are masked in the diff of its fixes;
     // those of the final text in every finding shown.
     let secrets_before = secret_strings(&original, &original_secrets);
@@ -497,4 +506,101 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(name, name)
         .to_string()
+}
+
+/// The build-context checks (PL2xxx, CopyIgnoredFile) of one Dockerfile.
+/// Without `--context`, the Dockerfile's directory is taken as its
+/// context only when it evidently is one; otherwise they stay quiet rather
+/// than report every source as missing.
+fn context_findings(
+    name: &str,
+    dockerfile: &Path,
+    explicit: Option<&Path>,
+    df: &plimsoll_syntax::Dockerfile,
+    severity_of: &dyn Fn(&RuleInfo, bool) -> Option<Severity>,
+) -> Result<Vec<Finding>, String> {
+    if !plimsoll_context::RULES
+        .iter()
+        .any(|r| severity_of(r, true).is_some())
+    {
+        return Ok(Vec::new());
+    }
+    let model = plimsoll_model::SemanticModel::new(df);
+    let dir = match explicit {
+        Some(d) => d.to_path_buf(),
+        None => {
+            let dir = dockerfile
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if !evidently_context(dir, dockerfile, &model) {
+                return Ok(Vec::new());
+            }
+            dir.to_path_buf()
+        }
+    };
+    let bc = plimsoll_context::BuildContext::open(&dir, dockerfile)
+        .map_err(|e| format!("{name}: build context {}: {e}", dir.display()))?;
+    let copies = plimsoll_context::resolve_copies(&model, &bc.context, bc.ignore.as_ref());
+    let check = plimsoll_context::ContextCheck {
+        file: name,
+        model: &model,
+        context: &bc.context,
+        ignore: bc.ignore.as_ref(),
+        copies: &copies,
+    };
+    let mut out = Vec::new();
+    for mut f in check.run_all() {
+        let Some(info) = plimsoll_context::RULES.iter().find(|r| r.code == f.code) else {
+            continue;
+        };
+        if let Some(sev) = severity_of(info, true) {
+            f.severity = sev;
+            out.push(f);
+        }
+    }
+    Ok(out)
+}
+
+/// A directory is evidently a Dockerfile's context when it holds a
+/// `.dockerignore` (or `<Dockerfile>.dockerignore`), or a file or directory
+/// that a COPY/ADD names literally.
+fn evidently_context(
+    dir: &Path,
+    dockerfile: &Path,
+    model: &plimsoll_model::SemanticModel<'_>,
+) -> bool {
+    if dir.join(".dockerignore").is_file() {
+        return true;
+    }
+    if let Some(file_name) = dockerfile.file_name() {
+        let mut own = file_name.to_os_string();
+        own.push(".dockerignore");
+        if dir.join(own).is_file() {
+            return true;
+        }
+    }
+    model
+        .dockerfile
+        .instructions
+        .iter()
+        .enumerate()
+        .any(|(i, ins)| {
+            matches!(
+                ins.keyword,
+                plimsoll_syntax::Keyword::Copy | plimsoll_syntax::Keyword::Add
+            ) && ins.flag("from").is_none()
+                && ins.args.len() > 1
+                && ins.args[..ins.args.len() - 1].iter().any(|w| {
+                    model.resolve(i, &w.value).is_some_and(|src| {
+                        let src = src.trim_start_matches('/');
+                        !src.is_empty()
+                            && src != "."
+                            && !src.contains(['*', '?', '['])
+                            && !src.contains("://")
+                            && !src.starts_with("<<")
+                            && dir.join(src).exists()
+                    })
+                })
+        })
 }

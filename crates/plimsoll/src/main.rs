@@ -1,8 +1,10 @@
 //! The `plimsoll` command line.
 
 mod args;
+mod catalogue;
 mod check;
 mod discover;
+mod image_cmd;
 mod rules_cmd;
 
 use args::{Cli, Command, DebugCommand};
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Check(args) => check::run(*args),
+        Command::Image(args) => image_cmd::run(*args),
         Command::Rule { code } => rules_cmd::rule(&code),
         Command::Rules { format } => rules_cmd::rules(format),
         Command::Debug(DebugCommand::BuildkitAst { file }) => rules_cmd::buildkit_ast(&file),

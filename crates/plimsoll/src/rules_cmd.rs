@@ -1,23 +1,16 @@
 //! `plimsoll rule`, `plimsoll rules` and `plimsoll debug`.
 
 use crate::args::ListFormat;
+use crate::catalogue;
 use crate::{EXIT_ERROR, EXIT_OK, error_line};
-use plimsoll_rules::{all_rules, render_docs};
+use plimsoll_rules::render_docs;
 use std::io::Write;
 use std::path::Path;
 
 pub fn rule(code: &str) -> u8 {
     // A BuildKit name can stand for several rules
     // (MultipleInstructionsDisallowed): print each.
-    let matching: Vec<_> = all_rules()
-        .iter()
-        .filter(|r| {
-            let i = r.info();
-            i.code.eq_ignore_ascii_case(code)
-                || i.name.eq_ignore_ascii_case(code)
-                || i.aliases.iter().any(|a| a.eq_ignore_ascii_case(code))
-        })
-        .collect();
+    let matching = catalogue::matching(code);
     if matching.is_empty() {
         error_line(format_args!(
             "unknown rule `{code}`; `plimsoll rules` lists them all"
@@ -29,17 +22,17 @@ pub fn rule(code: &str) -> u8 {
         if n > 0 {
             let _ = out.write_all(b"\n---\n\n");
         }
-        let _ = out.write_all(rule_doc(*rule).as_bytes());
+        let _ = out.write_all(rule_doc(rule).as_bytes());
     }
     EXIT_OK
 }
 
-fn rule_doc(rule: &dyn plimsoll_rules::Rule) -> String {
-    let info = rule.info();
+fn rule_doc(rule: &catalogue::Entry) -> String {
+    let info = rule.info;
     let mut text = format!("# {} ({})\n\n", info.name, info.code);
     text.push_str(&format!("{}\n\n", info.summary));
     text.push_str(&format!("Default severity: {}", info.severity));
-    if !rule.default_enabled() {
+    if !rule.default_enabled {
         text.push_str(" (off by default; enable with `--extend-select`)");
     }
     text.push('\n');
@@ -61,19 +54,19 @@ fn rule_doc(rule: &dyn plimsoll_rules::Rule) -> String {
 
 pub fn rules(format: ListFormat) -> u8 {
     let mut out = anstream::stdout().lock();
-    let rules = all_rules();
+    let rules = catalogue::all();
     let text = match format {
         ListFormat::Text => {
             let mut s = String::new();
             for r in rules {
-                let i = r.info();
+                let i = r.info;
                 s.push_str(&format!(
                     "{:<34} {:<40} {:<8} {}{}\n",
                     i.code,
                     i.name,
                     i.severity,
                     if i.fixable { "fix" } else { "-" },
-                    if r.default_enabled() {
+                    if r.default_enabled {
                         ""
                     } else {
                         " (off by default)"
@@ -86,7 +79,7 @@ pub fn rules(format: ListFormat) -> u8 {
             let list: Vec<_> = rules
                 .iter()
                 .map(|r| {
-                    let i = r.info();
+                    let i = r.info;
                     serde_json::json!({
                         "code": i.code,
                         "name": i.name,
@@ -94,7 +87,7 @@ pub fn rules(format: ListFormat) -> u8 {
                         "severity": i.severity,
                         "summary": i.summary,
                         "fixable": i.fixable,
-                        "default_enabled": r.default_enabled(),
+                        "default_enabled": r.default_enabled,
                         "url": i.url,
                     })
                 })
@@ -112,13 +105,13 @@ pub fn rules(format: ListFormat) -> u8 {
 /// The README's rule table.
 pub fn markdown_table() -> String {
     let mut s = String::from("| Code | Name | Severity | Fix | Summary |\n|---|---|---|---|---|\n");
-    for r in all_rules() {
-        let i = r.info();
+    for r in catalogue::all() {
+        let i = r.info;
         let mut code = i.code.to_string();
         if !i.aliases.is_empty() {
             code.push_str(&format!(" ({})", i.aliases.join(", ")));
         }
-        let sev = if r.default_enabled() {
+        let sev = if r.default_enabled {
             i.severity.to_string()
         } else {
             format!("{} (off)", i.severity)

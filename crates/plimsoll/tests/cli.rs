@@ -495,3 +495,69 @@ fn secrets_are_masked_in_snippets_json_fixes_and_diffs() {
             .stdout(predicate::str::contains("s3cr3t").not());
     }
 }
+
+#[test]
+fn build_context_checks_run_when_the_directory_is_evidently_the_context() {
+    let t = TempDir::new().unwrap();
+    write(
+        t.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nCOPY app.py /app/\nCOPY missing.txt /app/\nCOPY .env /app/\n",
+    );
+    write(t.path(), "app.py", "print('hi')\n");
+    write(t.path(), ".env", "DB_PASSWORD=hunter2\n");
+    let out = plimsoll(t.path())
+        .args(["check", "--format", "json", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("\"PL2001\""), "{text}");
+    assert!(text.contains("\"PL2002\""), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+    // A pragma silences a context finding like any other.
+    write(
+        t.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nCOPY app.py /app/\n# plimsoll ignore=PL2001\nCOPY missing.txt /app/\n",
+    );
+    plimsoll(t.path())
+        .args(["check", "--format", "json", "--ignore", "PL2003", "."])
+        .assert()
+        .stdout(predicate::str::contains("PL2001").not());
+}
+
+#[test]
+fn a_lone_dockerfile_gets_no_context_findings() {
+    let t = TempDir::new().unwrap();
+    write(
+        t.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nCOPY requirements.txt /app/\nCOPY . /app\n",
+    );
+    plimsoll(t.path())
+        .args(["check", "--format", "json", "Dockerfile"])
+        .assert()
+        .stdout(predicate::str::contains("PL20").not());
+    // Named explicitly, the context is checked.
+    write(t.path(), "ctx/README", "x\n");
+    plimsoll(t.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--context",
+            "ctx",
+            "Dockerfile",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PL2001"));
+    plimsoll(t.path())
+        .args(["check", "--context", "nope", "Dockerfile"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope"));
+}

@@ -1,0 +1,656 @@
+//! One streaming pass over a layer blob: decompress, walk the tar, record
+//! every entry with the SHA-256 of its content, and hash the compressed
+//! blob (the manifest digest) and the uncompressed tar (the config's
+//! diffID) on the way. Nothing is held in memory but one chunk.
+
+use crate::digest::{Algorithm, Digest, HashingReader, Sha256Sum, Tally, sha256_sum};
+use crate::error::Error;
+use crate::paths;
+use crate::store::{Blob, read_prefix};
+use serde::Serialize;
+use sha2::Digest as _;
+use std::fmt;
+use std::io::{self, BufReader, Read};
+
+const CHUNK: usize = 128 << 10;
+
+/// How a layer blob is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Compression::None => "uncompressed",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+
+    /// What a layer media type declares; `None` for media types that say
+    /// nothing plimsoll knows about compression.
+    pub fn from_media_type(media_type: &str) -> Option<Compression> {
+        match media_type {
+            "application/vnd.oci.image.layer.v1.tar"
+            | "application/vnd.oci.image.layer.nondistributable.v1.tar"
+            | "application/vnd.docker.image.rootfs.diff.tar" => Some(Compression::None),
+            "application/vnd.oci.image.layer.v1.tar+gzip"
+            | "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip"
+            | "application/vnd.docker.image.rootfs.diff.tar.gzip"
+            | "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip" => {
+                Some(Compression::Gzip)
+            }
+            "application/vnd.oci.image.layer.v1.tar+zstd"
+            | "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd" => {
+                Some(Compression::Zstd)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Compression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The name of a compression format recognised by its magic bytes, for
+/// formats other than plain tar.
+pub(crate) fn compressed_magic(prefix: &[u8]) -> Option<&'static str> {
+    if prefix.starts_with(&[0x1f, 0x8b]) {
+        Some("gzip")
+    } else if prefix.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Some("zstd")
+    } else if prefix.starts_with(b"BZh") {
+        Some("bzip2")
+    } else if prefix.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        Some("xz")
+    } else {
+        None
+    }
+}
+
+/// The kind of a tar entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    Hardlink,
+    CharDevice,
+    BlockDevice,
+    Fifo,
+    Other,
+}
+
+/// One entry of a layer's tar, whiteouts excluded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileEntry {
+    /// Normalised: relative to the root, no leading or trailing slash.
+    pub path: String,
+    pub kind: EntryKind,
+    /// Content size for regular files, 0 for everything else.
+    pub size: u64,
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    pub mtime: u64,
+    /// Symlink target as written, or hardlink target normalised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_target: Option<String>,
+    /// SHA-256 of the content, for regular files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<Sha256Sum>,
+}
+
+/// What one pass over a layer found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LayerIndex {
+    /// Entries in tar order, whiteouts excluded.
+    pub entries: Vec<FileEntry>,
+    /// Paths this layer deletes from lower layers (`.wh.NAME`).
+    pub whiteouts: Vec<String>,
+    /// Directories whose lower-layer children this layer hides
+    /// (`.wh..wh..opq`).
+    pub opaque_dirs: Vec<String>,
+    /// The compression found by sniffing the blob's first bytes.
+    pub compression: Compression,
+    pub compressed_size: u64,
+    pub uncompressed_size: u64,
+    /// The digest of the blob as stored, verified against the manifest
+    /// when it names one.
+    pub blob_digest: Digest,
+    /// The digest of the uncompressed tar, verified against the config's
+    /// `rootfs.diff_ids`.
+    pub diff_id: Digest,
+}
+
+impl LayerIndex {
+    /// Regular files and their total size.
+    pub fn file_stats(&self) -> (usize, u64) {
+        self.entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::File)
+            .fold((0, 0), |(n, b), e| (n + 1, b + e.size))
+    }
+}
+
+/// Sees file contents during the one pass over a layer, so content
+/// checks (secrets, package databases) need no second read.
+pub trait LayerVisitor {
+    /// Called for each regular file before its content (`entry.sha256` is
+    /// not known yet); return true to receive the content.
+    fn wants(&mut self, entry: &FileEntry) -> bool {
+        let _ = entry;
+        false
+    }
+    /// The next chunk of the file accepted by `wants`.
+    fn chunk(&mut self, data: &[u8]) {
+        let _ = data;
+    }
+    /// The file accepted by `wants` is complete.
+    fn end_file(&mut self, entry: &FileEntry) {
+        let _ = entry;
+    }
+}
+
+impl LayerVisitor for () {}
+
+/// What the manifest and config say a layer must be.
+pub(crate) struct Expected<'a> {
+    /// How errors name the layer (`layer 3 (sha256:…)`).
+    pub label: &'a str,
+    pub blob: Option<&'a Digest>,
+    pub size: Option<u64>,
+    pub diff_id: Option<&'a Digest>,
+}
+
+pub(crate) fn read_layer<V: LayerVisitor>(
+    blob: Blob,
+    expected: &Expected<'_>,
+    visitor: &mut V,
+) -> Result<LayerIndex, Error> {
+    let blob_algorithm = expected.blob.map_or(Algorithm::Sha256, Digest::algorithm);
+    let diff_algorithm = expected
+        .diff_id
+        .map_or(Algorithm::Sha256, Digest::algorithm);
+    let mut blob_tally = Tally::offloaded(blob_algorithm);
+    let mut diff_tally = Tally::offloaded(diff_algorithm);
+    let parts = stream(
+        blob,
+        (&mut blob_tally, &mut diff_tally),
+        blob_algorithm == diff_algorithm,
+        expected.label,
+        visitor,
+    )?;
+    let compressed_size = blob_tally.bytes;
+    let uncompressed_size = diff_tally.bytes;
+    let lost = || Error::Layer {
+        layer: expected.label.to_string(),
+        reason: "the digest thread failed".into(),
+    };
+    let blob_digest = blob_tally.finish().ok_or_else(lost)?;
+    // An uncompressed blob is its own tar: one digest serves both.
+    let diff_id = match diff_tally.finish() {
+        Some(d) => d,
+        None => blob_digest.clone(),
+    };
+
+    if let Some(want) = expected.blob
+        && *want != blob_digest
+    {
+        return Err(Error::DigestMismatch {
+            what: expected.label.to_string(),
+            expected: want.clone(),
+            actual: blob_digest,
+        });
+    }
+    if let Some(want) = expected.size
+        && want != compressed_size
+    {
+        return Err(Error::SizeMismatch {
+            what: expected.label.to_string(),
+            expected: want,
+            actual: compressed_size,
+        });
+    }
+    if let Some(want) = expected.diff_id
+        && *want != diff_id
+    {
+        return Err(Error::DigestMismatch {
+            what: format!("{}: uncompressed tar (diffID)", expected.label),
+            expected: want.clone(),
+            actual: diff_id,
+        });
+    }
+    Ok(LayerIndex {
+        entries: parts.entries,
+        whiteouts: parts.whiteouts,
+        opaque_dirs: parts.opaque_dirs,
+        compression: parts.compression,
+        compressed_size,
+        uncompressed_size,
+        blob_digest,
+        diff_id,
+    })
+}
+
+struct Parts {
+    entries: Vec<FileEntry>,
+    whiteouts: Vec<String>,
+    opaque_dirs: Vec<String>,
+    compression: Compression,
+}
+
+fn stream<V: LayerVisitor>(
+    blob: Blob,
+    (blob_tally, diff_tally): (&mut Tally, &mut Tally),
+    same_algorithm: bool,
+    label: &str,
+    visitor: &mut V,
+) -> Result<Parts, Error> {
+    let fail = |compression: Option<Compression>, e: io::Error| Error::Layer {
+        layer: label.to_string(),
+        reason: match compression {
+            Some(c) => format!("cannot read the {c} tar stream: {e}"),
+            None => format!("cannot read the blob: {e}"),
+        },
+    };
+    let mut hashed = HashingReader::new(blob, blob_tally);
+    let mut magic = [0u8; 6];
+    let n = read_prefix(&mut hashed, &mut magic).map_err(|e| fail(None, e))?;
+    let compression = match compressed_magic(&magic[..n]) {
+        None => Compression::None,
+        Some("gzip") => Compression::Gzip,
+        Some("zstd") => Compression::Zstd,
+        Some(other) => {
+            return Err(Error::Unsupported {
+                what: label.to_string(),
+                reason: format!("{other}-compressed layers are not supported"),
+            });
+        }
+    };
+    if compression == Compression::None && same_algorithm {
+        diff_tally.count_only();
+    }
+    let mut source =
+        BufReader::with_capacity(CHUNK, io::Cursor::new(magic[..n].to_vec()).chain(hashed));
+    let fail = |e| fail(Some(compression), e);
+    let decoded: Box<dyn Read + '_> = match compression {
+        Compression::None => Box::new(&mut source),
+        // Go's gzip reader, and so Docker and containerd, accept several
+        // concatenated gzip members as one stream.
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(&mut source)),
+        Compression::Zstd => {
+            Box::new(zstd::stream::read::Decoder::with_buffer(&mut source).map_err(fail)?)
+        }
+    };
+    // Buffered above the hasher, so it sees large chunks rather than
+    // the tar reader's 512-byte headers.
+    let mut diff = BufReader::with_capacity(CHUNK, HashingReader::new(decoded, diff_tally));
+    let mut parts = Parts {
+        entries: Vec::new(),
+        whiteouts: Vec::new(),
+        opaque_dirs: Vec::new(),
+        compression,
+    };
+    walk_tar(&mut diff, &mut parts, visitor).map_err(fail)?;
+    // The end-of-archive blocks and any padding are part of the diffID,
+    // and trailing compressed bytes part of the blob digest.
+    io::copy(&mut diff, &mut io::sink()).map_err(fail)?;
+    drop(diff);
+    io::copy(&mut source, &mut io::sink()).map_err(fail)?;
+    Ok(parts)
+}
+
+fn walk_tar<V: LayerVisitor>(
+    reader: &mut impl Read,
+    parts: &mut Parts,
+    visitor: &mut V,
+) -> io::Result<()> {
+    let mut archive = tar::Archive::new(reader);
+    let mut buf = vec![0u8; CHUNK];
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        let header = entry.header();
+        let tar_kind = header.entry_type();
+        if tar_kind.is_pax_global_extensions()
+            || tar_kind.is_pax_local_extensions()
+            || tar_kind.is_gnu_longname()
+            || tar_kind.is_gnu_longlink()
+        {
+            continue;
+        }
+        let path = paths::normalize(&String::from_utf8_lossy(&entry.path_bytes()));
+        let name = paths::file_name(&path);
+        if let Some(target) = name.strip_prefix(".wh.") {
+            let dir = paths::parent(&path);
+            if target == ".wh..opq" {
+                parts.opaque_dirs.push(dir.to_string());
+            } else if !target.starts_with(".wh.") && !matches!(target, "" | "." | "..") {
+                parts.whiteouts.push(paths::join(dir, target));
+            }
+            // Other `.wh..wh.*` names are AUFS bookkeeping, not files.
+            continue;
+        }
+        let kind = if tar_kind.is_file() || tar_kind.is_contiguous() || tar_kind.is_gnu_sparse() {
+            EntryKind::File
+        } else if tar_kind.is_dir() {
+            EntryKind::Dir
+        } else if tar_kind.is_symlink() {
+            EntryKind::Symlink
+        } else if tar_kind.is_hard_link() {
+            EntryKind::Hardlink
+        } else if tar_kind.is_character_special() {
+            EntryKind::CharDevice
+        } else if tar_kind.is_block_special() {
+            EntryKind::BlockDevice
+        } else if tar_kind.is_fifo() {
+            EntryKind::Fifo
+        } else {
+            EntryKind::Other
+        };
+        let link_target = entry.link_name_bytes().map(|t| {
+            let t = String::from_utf8_lossy(&t);
+            if kind == EntryKind::Hardlink {
+                paths::normalize(&t)
+            } else {
+                t.into_owned()
+            }
+        });
+        let mut file = FileEntry {
+            path,
+            kind,
+            size: 0,
+            mode: header.mode().unwrap_or(0),
+            uid: header.uid().unwrap_or(0),
+            gid: header.gid().unwrap_or(0),
+            mtime: header.mtime().unwrap_or(0),
+            link_target: link_target
+                .filter(|_| matches!(kind, EntryKind::Symlink | EntryKind::Hardlink)),
+            sha256: None,
+        };
+        if kind == EntryKind::File {
+            let declared = entry.size();
+            let wants = visitor.wants(&file);
+            let mut hasher = sha2::Sha256::new();
+            let mut read = 0u64;
+            loop {
+                let n = match entry.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                hasher.update(&buf[..n]);
+                if wants {
+                    visitor.chunk(&buf[..n]);
+                }
+                read += n as u64;
+            }
+            if read < declared && !tar_kind.is_gnu_sparse() {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "truncated inside `{}` ({read} of {declared} bytes)",
+                        paths::display(&file.path)
+                    ),
+                ));
+            }
+            file.size = read;
+            file.sha256 = Some(sha256_sum(hasher));
+            if wants {
+                visitor.end_file(&file);
+            }
+        }
+        parts.entries.push(file);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+    use std::io::{Cursor, Write};
+
+    fn header(kind: tar::EntryType, size: u64) -> tar::Header {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(kind);
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_uid(1000);
+        h.set_gid(1000);
+        h
+    }
+
+    fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        for (path, data) in files {
+            if let Some(dir) = path.strip_suffix('/') {
+                let mut h = header(tar::EntryType::Directory, 0);
+                b.append_data(&mut h, dir, io::empty()).unwrap();
+            } else {
+                let mut h = header(tar::EntryType::Regular, data.len() as u64);
+                b.append_data(&mut h, path, *data).unwrap();
+            }
+        }
+        b.into_inner().unwrap()
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn sha(data: &[u8]) -> Digest {
+        Digest::of(Algorithm::Sha256, data)
+    }
+
+    fn read(
+        blob: Vec<u8>,
+        digest: Option<&Digest>,
+        diff_id: Option<&Digest>,
+    ) -> Result<LayerIndex, Error> {
+        let expected = Expected {
+            label: "layer 1 (test)",
+            blob: digest,
+            size: None,
+            diff_id,
+        };
+        read_layer(Box::new(Cursor::new(blob)), &expected, &mut ())
+    }
+
+    fn sample() -> Vec<u8> {
+        tar_of(&[
+            ("etc/", b""),
+            ("./etc/hosts", b"127.0.0.1 localhost\n"),
+            ("etc/.wh.motd", b""),
+            ("var/.wh..wh..opq", b""),
+            ("var/.wh..wh.plnk", b""),
+            ("big", &[7u8; 300_000]),
+        ])
+    }
+
+    #[test]
+    fn reads_plain_gzip_and_zstd_alike() {
+        let tar = sample();
+        let diff_id = sha(&tar);
+        let gz = gzip(&tar);
+        let zst = zstd::encode_all(&tar[..], 3).unwrap();
+        for (blob, kind) in [
+            (tar.clone(), Compression::None),
+            (gz, Compression::Gzip),
+            (zst, Compression::Zstd),
+        ] {
+            let digest = sha(&blob);
+            let index = read(blob.clone(), Some(&digest), Some(&diff_id)).unwrap();
+            assert_eq!(index.compression, kind);
+            assert_eq!(index.blob_digest, digest);
+            assert_eq!(index.diff_id, diff_id);
+            assert_eq!(index.compressed_size, blob.len() as u64);
+            assert_eq!(index.uncompressed_size, tar.len() as u64);
+            let paths: Vec<&str> = index.entries.iter().map(|e| e.path.as_str()).collect();
+            assert_eq!(paths, ["etc", "etc/hosts", "big"]);
+            assert_eq!(index.whiteouts, ["etc/motd"]);
+            assert_eq!(index.opaque_dirs, ["var"]);
+            let hosts = &index.entries[1];
+            assert_eq!(
+                (hosts.kind, hosts.size, hosts.uid, hosts.mode),
+                (EntryKind::File, 20, 1000, 0o644)
+            );
+            assert_eq!(
+                hosts.sha256.unwrap().to_string(),
+                sha(b"127.0.0.1 localhost\n").hex()
+            );
+            assert_eq!(index.file_stats(), (2, 300_020));
+        }
+    }
+
+    #[test]
+    fn concatenated_gzip_members_are_one_stream() {
+        let tar = sample();
+        let (a, b) = tar.split_at(777);
+        let mut blob = gzip(a);
+        blob.extend(gzip(b));
+        let index = read(blob, None, Some(&sha(&tar))).unwrap();
+        assert_eq!(index.entries.len(), 3);
+        assert_eq!(index.entries[2].size, 300_000);
+    }
+
+    #[test]
+    fn digest_mismatches_name_the_layer() {
+        let tar = sample();
+        let blob = gzip(&tar);
+        let wrong = sha(b"something else");
+        let e = read(blob.clone(), Some(&wrong), None).unwrap_err();
+        assert!(matches!(e, Error::DigestMismatch { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("layer 1 (test): content does not match"),
+            "{e}"
+        );
+        let e = read(blob, None, Some(&wrong)).unwrap_err();
+        assert!(e.to_string().contains("(diffID)"), "{e}");
+        let e = read_layer(
+            Box::new(Cursor::new(tar.clone())),
+            &Expected {
+                label: "layer 1 (test)",
+                blob: None,
+                size: Some(5),
+                diff_id: None,
+            },
+            &mut (),
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::SizeMismatch { expected: 5, .. }), "{e}");
+    }
+
+    #[test]
+    fn corrupt_and_truncated_inputs_are_errors() {
+        let tar = sample();
+        let gz = gzip(&tar);
+        let mut corrupt = gz.clone();
+        for b in &mut corrupt[20..60] {
+            *b ^= 0x55;
+        }
+        let truncated_gz = gz[..gz.len() / 2].to_vec();
+        let truncated_tar = tar[..tar.len() - 150_000].to_vec();
+        let truncated_header = tar[..512 + 600].to_vec();
+        let garbage_tar = vec![b'x'; 4096];
+        let zst = zstd::encode_all(&tar[..], 3).unwrap();
+        let truncated_zst = zst[..zst.len() - 10].to_vec();
+        for (name, blob) in [
+            ("corrupt gzip", corrupt),
+            ("truncated gzip", truncated_gz),
+            ("truncated tar", truncated_tar),
+            ("truncated header", truncated_header),
+            ("not a tar", garbage_tar),
+            ("truncated zstd", truncated_zst),
+        ] {
+            match read(blob, None, None) {
+                Err(Error::Layer { layer, reason }) => {
+                    assert_eq!(layer, "layer 1 (test)", "{name}");
+                    assert!(!reason.is_empty(), "{name}");
+                }
+                other => panic!("{name}: expected a layer error, got {other:?}"),
+            }
+        }
+        let e = read(b"BZh91AY&SY".to_vec(), None, None).unwrap_err();
+        assert!(e.to_string().contains("bzip2"), "{e}");
+    }
+
+    #[test]
+    fn missing_end_of_archive_blocks_are_accepted() {
+        // Debian's umoci 0.4.7 `insert` writes such layers; skopeo, dive
+        // and Docker read them, so plimsoll does too.
+        let tar = sample();
+        let cut = tar.len() - 1024;
+        assert!(tar[cut..].iter().all(|b| *b == 0));
+        let index = read(gzip(&tar[..cut]), None, Some(&sha(&tar[..cut]))).unwrap();
+        assert_eq!(index.entries.len(), 3);
+    }
+
+    #[test]
+    fn empty_blob_is_an_empty_layer() {
+        let index = read(Vec::new(), None, None).unwrap();
+        assert!(index.entries.is_empty());
+        assert_eq!(index.diff_id, sha(b""));
+    }
+
+    #[test]
+    fn visitor_sees_wanted_content() {
+        #[derive(Default)]
+        struct Collect(Vec<(String, Vec<u8>)>);
+        impl LayerVisitor for Collect {
+            fn wants(&mut self, entry: &FileEntry) -> bool {
+                let yes = entry.path.starts_with("etc/");
+                if yes {
+                    self.0.push((entry.path.clone(), Vec::new()));
+                }
+                yes
+            }
+            fn chunk(&mut self, data: &[u8]) {
+                self.0.last_mut().unwrap().1.extend_from_slice(data);
+            }
+        }
+        let mut visitor = Collect::default();
+        let expected = Expected {
+            label: "layer 1 (test)",
+            blob: None,
+            size: None,
+            diff_id: None,
+        };
+        read_layer(
+            Box::new(Cursor::new(gzip(&sample()))),
+            &expected,
+            &mut visitor,
+        )
+        .unwrap();
+        assert_eq!(
+            visitor.0,
+            [("etc/hosts".to_string(), b"127.0.0.1 localhost\n".to_vec())]
+        );
+    }
+
+    #[test]
+    fn media_types() {
+        assert_eq!(
+            Compression::from_media_type("application/vnd.docker.image.rootfs.diff.tar.gzip"),
+            Some(Compression::Gzip)
+        );
+        assert_eq!(
+            Compression::from_media_type("application/vnd.oci.image.layer.v1.tar"),
+            Some(Compression::None)
+        );
+        assert_eq!(Compression::from_media_type("application/x-unknown"), None);
+    }
+}
