@@ -13,6 +13,13 @@ use crate::references::{Modifier, VarRef};
 use crate::scanner::{Scanner, rune_string};
 use crate::unicode::{is_digit, is_letter, is_space};
 
+/// The longest value a word may expand to, in bytes; past it expansion
+/// fails. BuildKit has no such limit, but every match of `${a//p/r}` pastes
+/// the whole replacement, so nesting it multiplies the length at each level:
+/// a few hundred bytes could ask for more memory and time than there is.
+/// Real words stay far below it.
+pub const MAX_EXPANSION_LEN: usize = 1 << 20;
+
 /// Expands variables in Dockerfile words like BuildKit's `shell.Lex`.
 ///
 /// The flags mirror `Lex`'s public fields; all are off by default, which is
@@ -125,6 +132,13 @@ impl Fail {
             position,
         }
     }
+}
+
+fn too_long(position: usize) -> Fail {
+    Fail::new(
+        format!("expansion longer than {MAX_EXPANSION_LEN} bytes"),
+        position,
+    )
 }
 
 fn unsupported(chs: &str, position: usize) -> Fail {
@@ -252,12 +266,16 @@ impl<'a> ShellWord<'a> {
                 _ => None,
             };
             if let Some(special) = special {
+                let at = self.scanner.pos();
                 let tmp = match special {
                     Special::Dollar => self.process_dollar()?,
                     Special::SingleQuote => self.process_single_quote()?,
                     Special::DoubleQuote => self.process_double_quote(raw_escapes)?,
                 };
                 result.push_str(&tmp);
+                if result.len() > MAX_EXPANSION_LEN {
+                    return Err(too_long(at));
+                }
                 if self.split {
                     if ch == '$' {
                         words.add_string(&mut self.words_buf, &tmp);
@@ -360,8 +378,12 @@ impl<'a> ShellWord<'a> {
                     return Ok(result);
                 }
                 Some('$') => {
+                    let at = self.scanner.pos();
                     let value = self.process_dollar()?;
                     result.push_str(&value);
+                    if result.len() > MAX_EXPANSION_LEN {
+                        return Err(too_long(at));
+                    }
                 }
                 Some(mut ch) => {
                     self.scanner.next();
@@ -530,11 +552,12 @@ impl<'a> ShellWord<'a> {
                         start,
                     )
                 })?;
-                Ok(if all {
-                    pattern::replace_all(&re, value, &replacement)
+                if all {
+                    pattern::replace_all(&re, value, &replacement, MAX_EXPANSION_LEN)
+                        .ok_or_else(|| too_long(start))
                 } else {
-                    pattern::replace_first(&re, value, &replacement)
-                })
+                    Ok(pattern::replace_first(&re, value, &replacement))
+                }
             }
             _ => Err(unsupported(&chs, start)),
         }

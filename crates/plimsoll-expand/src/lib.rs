@@ -34,5 +34,6 @@ mod unicode;
 
 pub use env::{Env, FnEnv, NoEnv, env_fn};
 pub use error::ExpandError;
-pub use lexer::{Expansion, Lexer};
+pub use lexer::{Expansion, Lexer, MAX_EXPANSION_LEN};
+pub use pattern::MAX_PATTERN_LEN;
 pub use references::{Modifier, VarRef, variable_references};

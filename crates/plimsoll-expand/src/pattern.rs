@@ -11,6 +11,13 @@ use regex::Regex;
 use crate::scanner::{Scanner, rune_string};
 use crate::unicode::{is_digit, is_letter};
 
+/// The longest pattern of `${a#p}`, `${a%p}` or `${a/p/r}`, in bytes, after
+/// expansion. BuildKit has no such limit, but compiling a regular expression
+/// costs about a microsecond a byte, and nested `${a//p/r}` can build a
+/// pattern of up to [`crate::MAX_EXPANSION_LEN`] bytes out of a few dozen:
+/// one word could then take seconds. Real patterns are a few bytes long.
+pub const MAX_PATTERN_LEN: usize = 4096;
+
 /// BuildKit's `convertShellPatternToRegex`: `*` is `.*` (or `.*?` when not
 /// greedy), `?` is `.`, `\*` `\?` `\\` are literal, `\}` and `\/` drop the
 /// backslash (it only protected the character from the `${}` parser), and
@@ -21,6 +28,9 @@ pub(crate) fn shell_pattern_to_regex(
     greedy: bool,
     anchored: bool,
 ) -> Result<Regex, String> {
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(format!("longer than {MAX_PATTERN_LEN} bytes"));
+    }
     let mut s = Scanner::new(pattern);
     let mut out = String::with_capacity(pattern.len() + 4);
     if anchored {
@@ -134,8 +144,17 @@ pub(crate) fn replace_first(re: &Regex, value: &str, replacement: &str) -> Strin
 /// `${a//p/r}`: Go's `Regexp.ReplaceAllString`, including how it steps over
 /// empty matches and that it expands `$0`/`${0}` (the match) and `$$` in the
 /// replacement, other `$name`s becoming empty.
-pub(crate) fn replace_all(re: &Regex, src: &str, replacement: &str) -> String {
-    let mut buf = String::with_capacity(src.len());
+///
+/// `None` when the result would be longer than `limit`: every match can
+/// paste the whole replacement, so nested `${a//p/${a//p/…}}` multiply a
+/// word's length at each level.
+pub(crate) fn replace_all(
+    re: &Regex,
+    src: &str,
+    replacement: &str,
+    limit: usize,
+) -> Option<String> {
+    let mut buf = String::with_capacity(src.len().min(limit));
     let mut last_match_end = 0;
     let mut search_pos = 0;
     while search_pos <= src.len() {
@@ -144,8 +163,10 @@ pub(crate) fn replace_all(re: &Regex, src: &str, replacement: &str) -> String {
         };
         buf.push_str(&src[last_match_end..m.start()]);
         // No replacement for an empty match right after another match.
-        if m.end() > last_match_end || m.start() == 0 {
-            expand_template(&mut buf, replacement, m.as_str());
+        if (m.end() > last_match_end || m.start() == 0)
+            && !expand_template(&mut buf, replacement, m.as_str(), limit)
+        {
+            return None;
         }
         last_match_end = m.end();
         let width = src[search_pos..].chars().next().map_or(0, char::len_utf8);
@@ -158,11 +179,13 @@ pub(crate) fn replace_all(re: &Regex, src: &str, replacement: &str) -> String {
         }
     }
     buf.push_str(&src[last_match_end..]);
-    buf
+    (buf.len() <= limit).then_some(buf)
 }
 
 /// Go's `Regexp.expand` for a regexp without groups: only group 0 exists.
-fn expand_template(dst: &mut String, template: &str, matched: &str) {
+/// False, with `dst` left part-way, as soon as `dst` is longer than `limit`
+/// (each `$0` pastes the whole match).
+fn expand_template(dst: &mut String, template: &str, matched: &str, limit: usize) -> bool {
     let mut t = template;
     while let Some(i) = t.find('$') {
         dst.push_str(&t[..i]);
@@ -181,8 +204,12 @@ fn expand_template(dst: &mut String, template: &str, matched: &str) {
                 }
             }
         }
+        if dst.len() > limit {
+            return false;
+        }
     }
     dst.push_str(t);
+    dst.len() <= limit
 }
 
 /// Go's `extract`: a leading `name` or `{name}` of letters, digits and `_`.
@@ -258,13 +285,24 @@ mod tests {
     #[test]
     fn replace_all_follows_go() {
         let re = |p: &str| shell_pattern_to_regex(p, true, false).unwrap();
-        assert_eq!(replace_all(&re(""), "ab", "-"), "-a-b-");
-        assert_eq!(replace_all(&re("*"), "abc", "-"), "-");
-        assert_eq!(replace_all(&re("x*"), "abxc", "-"), "ab-");
-        assert_eq!(replace_all(&re("b"), "abcb", "[$0]"), "a[b]c[b]");
-        assert_eq!(replace_all(&re("b"), "ab", "${0}$$$1$x${0"), "ab$${0");
-        assert_eq!(replace_all(&re("b"), "ab", "$.$"), "a$.$");
-        assert_eq!(replace_all(&re("b"), "ab", "$00"), "a");
-        assert_eq!(replace_all(&re("한"), "한국", "$0$0"), "한한국");
+        let all = |p: &str, src: &str, r: &str| replace_all(&re(p), src, r, usize::MAX).unwrap();
+        assert_eq!(all("", "ab", "-"), "-a-b-");
+        assert_eq!(all("*", "abc", "-"), "-");
+        assert_eq!(all("x*", "abxc", "-"), "ab-");
+        assert_eq!(all("b", "abcb", "[$0]"), "a[b]c[b]");
+        assert_eq!(all("b", "ab", "${0}$$$1$x${0"), "ab$${0");
+        assert_eq!(all("b", "ab", "$.$"), "a$.$");
+        assert_eq!(all("b", "ab", "$00"), "a");
+        assert_eq!(all("한", "한국", "$0$0"), "한한국");
+    }
+
+    #[test]
+    fn replace_all_stops_past_the_limit() {
+        let re = shell_pattern_to_regex("?", true, false).unwrap();
+        assert_eq!(replace_all(&re, "abc", "xy", 6).as_deref(), Some("xyxyxy"));
+        assert_eq!(replace_all(&re, "abc", "xy", 5), None);
+        // One `$0` too many is caught inside a single replacement.
+        let re = shell_pattern_to_regex("*", true, false).unwrap();
+        assert_eq!(replace_all(&re, "abc", "$0$0", 5), None);
     }
 }

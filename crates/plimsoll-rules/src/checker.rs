@@ -1,7 +1,9 @@
 pub use plimsoll_config::LabelType;
 use plimsoll_diagnostics::{Finding, RuleInfo, Span};
 use plimsoll_model::SemanticModel;
+use plimsoll_shell::{Dialect, Script, Shell, analyze_run};
 use plimsoll_syntax::{Dockerfile, Instruction, Keyword};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 /// Settings that change what rules look for.
@@ -24,6 +26,8 @@ pub struct Checker<'a> {
     pub options: &'a RuleOptions,
     pub(crate) current: Option<&'static RuleInfo>,
     pub(crate) findings: Vec<Finding>,
+    /// The shell scripts of every RUN, parsed once on first use.
+    scripts: OnceCell<Vec<Vec<Script>>>,
 }
 
 impl<'a> Checker<'a> {
@@ -40,7 +44,50 @@ impl<'a> Checker<'a> {
             options,
             current: None,
             findings: Vec::new(),
+            scripts: OnceCell::new(),
         }
+    }
+
+    /// The shell scripts of instruction `index` (a RUN or ONBUILD RUN:
+    /// its shell form, exec form, heredoc bodies), parsed once for all
+    /// rules in the dialect of the stage's SHELL or of a `# hadolint
+    /// shell=` pragma. Empty for other instructions.
+    pub fn scripts(&self, index: usize) -> &[Script] {
+        let all = self.scripts.get_or_init(|| {
+            let pragma = self.dockerfile.comments.iter().find_map(|c| {
+                match crate::parse_pragma(&c.text)?.kind {
+                    crate::PragmaKind::Shell(name) => Some(Dialect::from_pragma(&name)),
+                    _ => None,
+                }
+            });
+            self.dockerfile
+                .instructions
+                .iter()
+                .enumerate()
+                .map(|(i, ins)| {
+                    let runs = ins.keyword == Keyword::Run
+                        || ins
+                            .onbuild
+                            .as_ref()
+                            .is_some_and(|o| o.keyword == Keyword::Run);
+                    if !runs {
+                        return Vec::new();
+                    }
+                    let mut shell = Shell::from_argv(&self.model.context(i).shell);
+                    if let Some(d) = &pragma {
+                        shell = shell.with_dialect(d.clone());
+                    }
+                    analyze_run(self.dockerfile, ins, &shell)
+                })
+                .collect()
+        });
+        all.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every RUN's scripts with the instruction index, in file order.
+    pub fn run_scripts(&self) -> impl Iterator<Item = (usize, &Script)> + '_ {
+        (0..self.dockerfile.instructions.len())
+            .flat_map(move |i| self.scripts(i).iter().map(move |s| (i, s)))
     }
 
     /// Report a finding of the running rule at `span`; the returned

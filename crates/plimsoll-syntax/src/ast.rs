@@ -186,13 +186,9 @@ impl LogicalText {
             return Span::new(at, at);
         }
         // The end is just past the last byte of the range, which may sit
-        // before a continuation that the logical text skipped.
-        let last = self.source_offset(end - 1);
-        let width = self.text[..end]
-            .chars()
-            .next_back()
-            .map_or(1, char::len_utf8);
-        Span::new(self.source_offset(start), last + width)
+        // before a continuation that the logical text skipped. `offsets`
+        // maps every byte, so that is one past the last byte's offset.
+        Span::new(self.source_offset(start), self.source_offset(end - 1) + 1)
     }
 }
 

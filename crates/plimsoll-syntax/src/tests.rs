@@ -79,6 +79,26 @@ fn multi_line_word_span_runs_from_first_to_last_byte() {
     );
 }
 
+/// Found by the `lint` fuzz target: a range ending in a multi-byte character
+/// ran `len_utf8 - 1` bytes past it (over the newline, or past the end of
+/// the text, where the replacement character of invalid UTF-8 ends a file).
+#[test]
+fn source_span_ends_right_after_a_multi_byte_last_char() {
+    let text = "CMD echo é\n";
+    let rest = &p(text).instructions[0].rest;
+    assert_eq!(rest.source_span(0, rest.text.len()), Span::new(4, 11));
+    assert_eq!(rest.source_span(5, 7), Span::new(9, 11));
+
+    // The fuzzer's input, minimised: U+FFFD is 3 bytes, and the span of the
+    // shell-form command ended 2 bytes past the end of the text.
+    let df = parse(b"CMD \xff").unwrap();
+    let rest = &df.instructions[0].rest;
+    let span = rest.source_span(0, rest.text.len());
+    assert_eq!(span, Span::new(4, 7));
+    assert_eq!(df.text.len(), 7);
+    assert_eq!(df.slice(span), "\u{FFFD}");
+}
+
 #[test]
 fn trailing_escaped_escape_is_not_a_continuation() {
     let df = p("ENV C trailing\\\\\nENV D x\n");

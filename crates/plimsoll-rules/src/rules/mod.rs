@@ -1,4 +1,5 @@
 //! The rule registry: each family lists its rules in its `mod.rs`.
+//! `packages`, `run` and `shellcheck` read RUN through [`crate::Checker::scripts`].
 
 use crate::Rule;
 use std::sync::OnceLock;
@@ -6,6 +7,9 @@ use std::sync::OnceLock;
 mod from;
 mod instructions;
 mod labels;
+mod packages;
+mod run;
+mod shellcheck;
 mod syntax;
 mod variables;
 
@@ -28,6 +32,9 @@ pub(crate) fn collect() -> Vec<&'static dyn Rule> {
         from::RULES,
         instructions::RULES,
         labels::RULES,
+        packages::RULES,
+        run::RULES,
+        shellcheck::RULES,
         variables::RULES,
     ] {
         all.extend_from_slice(family);

@@ -1,0 +1,75 @@
+use super::common::{
+    RPM_VALUE_FLAGS, cache_mounted, cleans, commands, later_in_run, rm_recursive, ships,
+    subcommand_in,
+};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `dnf` (or `microdnf`) `install` not followed, in the same `RUN`, by
+    /// `clean all` (or by removing the package cache with `rm -rf`). A
+    /// cache or tmpfs mount of the `RUN` over the package cache also
+    /// satisfies it. Unlike hadolint, only stages that end up in the built
+    /// image are checked: a cache left in a build stage that is only
+    /// copied from does not ship.
+    ///
+    /// ## Why is this bad?
+    /// The downloaded packages and repository metadata stay in the layer
+    /// and make the image larger; a later `RUN` cannot reclaim the space.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN dnf install -y httpd-2.4.57
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN dnf install -y httpd-2.4.57 && dnf clean all
+    /// ```
+    pub struct DnfCleanMissing {
+        code: "DL3040",
+        name: "dnf_clean_missing",
+        aliases: [],
+        severity: Warning,
+        summary: "`dnf clean all` missing after dnf install",
+        url: Some("https://github.com/hadolint/hadolint/wiki/DL3040"),
+        fixable: false,
+        default_enabled: true,
+    }
+}
+
+const CACHES: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"];
+
+impl Rule for DnfCleanMissing {
+    fn check(&self, cx: &mut Checker<'_>) {
+        let sites = commands(cx);
+        let mut spans = Vec::new();
+        for (k, site) in sites.iter().enumerate() {
+            let programs = ["dnf", "microdnf"];
+            let Some((inv, _, _)) =
+                subcommand_in(site.cmd, &programs, &["install"], RPM_VALUE_FLAGS)
+            else {
+                continue;
+            };
+            let Some(program) = inv.basename() else {
+                continue;
+            };
+            if !ships(cx.model, site.index)
+                || CACHES
+                    .iter()
+                    .any(|d| cache_mounted(cx.model, site.index, d))
+            {
+                continue;
+            }
+            let cleaned = later_in_run(&sites, k, |c| {
+                cleans(c, &[program], &["all"]) || rm_recursive(c, CACHES)
+            });
+            if !cleaned {
+                spans.push(site.cmd.span);
+            }
+        }
+        for span in spans {
+            cx.report(span, "`dnf clean all` missing after dnf command.");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Version pins of yum and dnf packages, shared by DL3033 and DL3041.
+
+use super::common::{RPM_VALUE_FLAGS, Site, subcommand_in, word_values};
+use crate::Checker;
+use plimsoll_diagnostics::Span;
+
+/// How a package operand counts as pinned.
+pub(crate) type Pinned = fn(&str) -> bool;
+
+/// The package (and module) operands of `programs install` and
+/// `programs module install` that are not pinned, by span.
+pub(crate) fn unpinned(
+    cx: &Checker<'_>,
+    sites: &[Site<'_>],
+    programs: &[&str],
+    pinned: Pinned,
+) -> Vec<Span> {
+    let mut out = Vec::new();
+    for site in sites {
+        let (words, is_module) = if let Some((_, _, rest)) =
+            subcommand_in(site.cmd, programs, &["install"], RPM_VALUE_FLAGS)
+        {
+            (rest, false)
+        } else if let Some((_, _, rest)) =
+            subcommand_in(site.cmd, programs, &["module"], RPM_VALUE_FLAGS)
+        {
+            match rest.split_first() {
+                Some((sub, rest)) if sub.is("install") => (rest.to_vec(), true),
+                _ => continue,
+            }
+        } else {
+            continue;
+        };
+        for word in words {
+            let Some(values) = word_values(cx.model, site.index, word) else {
+                continue;
+            };
+            let bad = values.iter().any(|v| {
+                if skipped(v) {
+                    false
+                } else if is_module {
+                    !v.contains(':')
+                } else {
+                    !pinned(v)
+                }
+            });
+            if bad {
+                out.push(word.span);
+            }
+        }
+    }
+    out
+}
+
+/// Operands that are not package names to pin: groups (`@core`), files,
+/// paths and URLs.
+fn skipped(v: &str) -> bool {
+    v.starts_with('@') || v.contains('/') || v.ends_with(".rpm")
+}
+
+/// hadolint's yum rule: any dash.
+pub(crate) fn yum_pinned(v: &str) -> bool {
+    v.contains('-')
+}
+
+/// hadolint's dnf rule: after the first dash, every dash-separated part is
+/// made of version characters and one starts with a digit
+/// (`httpd-2.4.57`, `nodejs-1:20.1-1.fc40`), so `python3-pip` is not a
+/// pin.
+pub(crate) fn dnf_pinned(v: &str) -> bool {
+    let mut parts = v.split('-');
+    parts.next();
+    let rest: Vec<&str> = parts.collect();
+    !rest.is_empty()
+        && rest.iter().all(|p| {
+            p.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '~' | '^' | '_' | ':' | '+')
+            })
+        })
+        && rest
+            .iter()
+            .any(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dnf_versions() {
+        assert!(dnf_pinned("httpd-2.4.57"));
+        assert!(dnf_pinned("nodejs-1:20.1-1.fc40"));
+        assert!(!dnf_pinned("python3-pip"));
+        assert!(!dnf_pinned("httpd"));
+        assert!(!dnf_pinned("httpd-"));
+        assert!(yum_pinned("python3-pip"));
+        assert!(skipped("@core") && skipped("/tmp/a.rpm") && skipped("https://x/y"));
+    }
+}

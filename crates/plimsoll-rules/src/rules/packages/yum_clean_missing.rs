@@ -1,0 +1,75 @@
+use super::common::{
+    RPM_VALUE_FLAGS, cache_mounted, cleans, commands, later_in_run, rm_recursive, ships,
+    subcommand_in,
+};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `yum` `install` not followed, in the same `RUN`, by
+    /// `clean all` (or by removing the package cache with `rm -rf`). A
+    /// cache or tmpfs mount of the `RUN` over the package cache also
+    /// satisfies it. Unlike hadolint, only stages that end up in the built
+    /// image are checked: a cache left in a build stage that is only
+    /// copied from does not ship.
+    ///
+    /// ## Why is this bad?
+    /// The downloaded packages and repository metadata stay in the layer
+    /// and make the image larger; a later `RUN` cannot reclaim the space.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN yum install -y httpd-2.4.6
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN yum install -y httpd-2.4.6 && yum clean all
+    /// ```
+    pub struct YumCleanMissing {
+        code: "DL3032",
+        name: "yum_clean_missing",
+        aliases: [],
+        severity: Warning,
+        summary: "`yum clean all` missing after yum install",
+        url: Some("https://github.com/hadolint/hadolint/wiki/DL3032"),
+        fixable: false,
+        default_enabled: true,
+    }
+}
+
+const CACHES: &[&str] = &["/var/cache/yum"];
+
+impl Rule for YumCleanMissing {
+    fn check(&self, cx: &mut Checker<'_>) {
+        let sites = commands(cx);
+        let mut spans = Vec::new();
+        for (k, site) in sites.iter().enumerate() {
+            let programs = ["yum"];
+            let Some((inv, _, _)) =
+                subcommand_in(site.cmd, &programs, &["install"], RPM_VALUE_FLAGS)
+            else {
+                continue;
+            };
+            let Some(program) = inv.basename() else {
+                continue;
+            };
+            if !ships(cx.model, site.index)
+                || CACHES
+                    .iter()
+                    .any(|d| cache_mounted(cx.model, site.index, d))
+            {
+                continue;
+            }
+            let cleaned = later_in_run(&sites, k, |c| {
+                cleans(c, &[program], &["all"]) || rm_recursive(c, CACHES)
+            });
+            if !cleaned {
+                spans.push(site.cmd.span);
+            }
+        }
+        for span in spans {
+            cx.report(span, "`yum clean all` missing after yum command.");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+use super::common::{RPM_VALUE_FLAGS, commands, subcommand_in};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `yum` `install` (also `groupinstall`, `localinstall`)
+    /// without `-y`/`--assumeyes`.
+    ///
+    /// ## Why is this bad?
+    /// A build has no one to answer the confirmation prompt: without `-y`
+    /// the install is aborted.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN yum install httpd-2.4.6 && yum clean all
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN yum install -y httpd-2.4.6 && yum clean all
+    /// ```
+    pub struct YumMissingYes {
+        code: "DL3030",
+        name: "yum_missing_yes",
+        aliases: [],
+        severity: Warning,
+        summary: "Use the -y switch to avoid manual input with yum install",
+        url: Some("https://github.com/hadolint/hadolint/wiki/DL3030"),
+        fixable: false,
+        default_enabled: true,
+    }
+}
+
+impl Rule for YumMissingYes {
+    fn check(&self, cx: &mut Checker<'_>) {
+        let mut spans = Vec::new();
+        for site in commands(cx) {
+            let Some((inv, _, _)) = subcommand_in(
+                site.cmd,
+                &["yum"],
+                &["install", "groupinstall", "localinstall"],
+                RPM_VALUE_FLAGS,
+            ) else {
+                continue;
+            };
+            if !inv.has_flag(&["-y", "--assumeyes"]) {
+                spans.push(site.cmd.span);
+            }
+        }
+        for span in spans {
+            cx.report(
+                span,
+                "Use the -y switch to avoid manual input `yum install -y <package>`",
+            );
+        }
+    }
+}

@@ -1,0 +1,51 @@
+use super::common::commands;
+use super::rpm_pins::{unpinned, yum_pinned};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a package of `yum install` without a version (as hadolint: a
+    /// name without any `-`), and a module of `yum module install` without
+    /// a stream (`nodejs` rather than `nodejs:20`). Groups (`@core`), `.rpm`
+    /// files, paths and URLs are not flagged; packages given through
+    /// variables are checked with the values of their `ARG`/`ENV`.
+    ///
+    /// ## Why is this bad?
+    /// Without a pin, each build installs whatever the repositories hold
+    /// that day: the image changes without any change to the Dockerfile,
+    /// and a new upstream version can break it.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN yum install -y httpd && yum clean all
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN yum install -y httpd-2.4.6 && yum clean all
+    /// ```
+    pub struct YumUnpinnedPackage {
+        code: "DL3033",
+        name: "yum_unpinned_package",
+        aliases: [],
+        severity: Warning,
+        summary: "Specify version with yum install",
+        url: Some("https://github.com/hadolint/hadolint/wiki/DL3033"),
+        fixable: false,
+        default_enabled: true,
+    }
+}
+
+impl Rule for YumUnpinnedPackage {
+    fn check(&self, cx: &mut Checker<'_>) {
+        let sites = commands(cx);
+        let spans = unpinned(cx, &sites, &["yum"], yum_pinned);
+        drop(sites);
+        for span in spans {
+            cx.report(
+                span,
+                "Specify version with `yum install -y <package>-<version>`.",
+            );
+        }
+    }
+}

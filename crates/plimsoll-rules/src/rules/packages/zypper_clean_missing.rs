@@ -1,0 +1,75 @@
+use super::common::{
+    ZYPPER_VALUE_FLAGS, cache_mounted, commands, later_in_run, rm_recursive, ships, subcommand_in,
+};
+use crate::rules::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `zypper install` (`zypper in`) not followed, in the same
+    /// `RUN`, by `zypper clean` (`zypper cc`) or by removing
+    /// `/var/cache/zypp`. A cache or tmpfs mount of the `RUN` over
+    /// `/var/cache/zypp` also satisfies it. Unlike hadolint, only stages
+    /// that end up in the built image are checked.
+    ///
+    /// ## Why is this bad?
+    /// The downloaded packages and repository metadata stay in the layer
+    /// and make the image larger; a later `RUN` cannot reclaim the space.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN zypper --non-interactive install httpd=2.4.58
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// RUN zypper --non-interactive install httpd=2.4.58 && zypper clean --all
+    /// ```
+    pub struct ZypperCleanMissing {
+        code: "DL3036",
+        name: "zypper_clean_missing",
+        aliases: [],
+        severity: Warning,
+        summary: "`zypper clean` missing after zypper use",
+        url: Some("https://github.com/hadolint/hadolint/wiki/DL3036"),
+        fixable: false,
+        default_enabled: true,
+    }
+}
+
+const CACHES: &[&str] = &["/var/cache/zypp"];
+
+impl Rule for ZypperCleanMissing {
+    fn check(&self, cx: &mut Checker<'_>) {
+        let sites = commands(cx);
+        let mut spans = Vec::new();
+        for (k, site) in sites.iter().enumerate() {
+            if subcommand_in(
+                site.cmd,
+                &["zypper"],
+                &["install", "in"],
+                ZYPPER_VALUE_FLAGS,
+            )
+            .is_none()
+            {
+                continue;
+            }
+            if !ships(cx.model, site.index)
+                || CACHES
+                    .iter()
+                    .any(|d| cache_mounted(cx.model, site.index, d))
+            {
+                continue;
+            }
+            let cleaned = later_in_run(&sites, k, |c| {
+                subcommand_in(c, &["zypper"], &["clean", "cc"], ZYPPER_VALUE_FLAGS).is_some()
+                    || rm_recursive(c, CACHES)
+            });
+            if !cleaned {
+                spans.push(site.cmd.span);
+            }
+        }
+        for span in spans {
+            cx.report(span, "`zypper clean` missing after zypper use.");
+        }
+    }
+}

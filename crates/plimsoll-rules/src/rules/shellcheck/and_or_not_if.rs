@@ -1,0 +1,85 @@
+use super::common::is_shell;
+use crate::rules::prelude::*;
+use plimsoll_shell::{Connector, Pipeline, Script};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `A && B || C` (ShellCheck SC2015).
+    ///
+    /// ## Why is this bad?
+    /// It reads like `if A; then B; else C; fi` but is not: `C` also runs
+    /// when `A` succeeds and `B` fails. With `|| true` it hides the failure
+    /// of `B` as well as that of `A`.
+    ///
+    /// Not flagged, as in ShellCheck: `A && B || exit 1` (`C` only stops
+    /// the script, whichever failed).
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN [ -f /tmp/patch.diff ] && patch -p1 < /tmp/patch.diff || echo "no patch"
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN if [ -f /tmp/patch.diff ]; then patch -p1 < /tmp/patch.diff; else echo "no patch"; fi
+    /// ```
+    pub struct AndOrNotIf {
+        code: "SC2015",
+        name: "and_or_not_if",
+        aliases: [],
+        severity: Info,
+        summary: "`A && B || C` is not if-then-else",
+        url: Some("https://www.shellcheck.net/wiki/SC2015"),
+        fixable: false,
+        default_enabled: true,
+    }
+}
+
+impl Rule for AndOrNotIf {
+    fn check(&self, cx: &mut Checker<'_>) {
+        let mut spans = Vec::new();
+        for (_, script) in cx.run_scripts() {
+            if !is_shell(script) {
+                continue;
+            }
+            for (p, b) in script.pipelines.iter().enumerate() {
+                if b.connector_before != Some(Connector::And) {
+                    continue;
+                }
+                let Some(c) = next_in_list(script, p) else {
+                    continue;
+                };
+                if c.connector_before != Some(Connector::Or) || exits(script, c) {
+                    continue;
+                }
+                spans.push(b.span.cover(c.span));
+            }
+        }
+        for span in spans {
+            cx.report(
+                span,
+                "Note that A && B || C is not if-then-else. C may run when A is true.",
+            );
+        }
+    }
+}
+
+/// The pipeline after pipeline `p` in the same list: the next one that
+/// starts after it ends, at the same nesting.
+fn next_in_list(script: &Script, p: usize) -> Option<&Pipeline> {
+    let b = script.pipelines.get(p)?;
+    script
+        .pipelines
+        .iter()
+        .filter(|q| q.span.start >= b.span.end)
+        .min_by_key(|q| q.span.start)
+        .filter(|q| q.nesting == b.nesting)
+}
+
+/// True when pipeline `c` is one `exit` or `return`.
+fn exits(script: &Script, c: &Pipeline) -> bool {
+    let cmds = script.commands.get(c.commands()).unwrap_or(&[]);
+    matches!(cmds, [cmd] if cmd.name_is("exit") || cmd.name_is("return"))
+}

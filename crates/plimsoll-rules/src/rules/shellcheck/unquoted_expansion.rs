@@ -1,0 +1,127 @@
+use super::common::{is_shell, split_words, splits_safely};
+use crate::rules::prelude::*;
+use plimsoll_shell::{ExpansionKind, Script};
+use std::collections::HashMap;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a variable expanded without double quotes in a command's
+    /// arguments or a redirection's file name (ShellCheck SC2086).
+    ///
+    /// ## Why is this bad?
+    /// An unquoted `$VAR` is split on whitespace and each piece is expanded
+    /// as a glob: a value with a space becomes two arguments, and one with
+    /// `*` may become a list of files. Quoting keeps it one argument.
+    ///
+    /// Not flagged, as in ShellCheck: assignments, `[[ … ]]`, the special
+    /// parameters `$#`, `$?`, `$$`, `$!`, `$-`, lengths (`${#VAR}`), and
+    /// `$@`/`$*` (other checks). Unlike ShellCheck, which cannot see the
+    /// Dockerfile, a variable whose value is known — assigned earlier in
+    /// the same script, or an `ARG` default or `ENV` value — and has no
+    /// blank or glob character is not flagged either.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN cp $SRC /opt/app/
+    /// ```
+    ///
+    /// Use instead:
+    /// ```dockerfile
+    /// FROM debian:12
+    /// RUN cp "$SRC" /opt/app/
+    /// ```
+    ///
+    /// Splitting on purpose (a list of packages in one variable) is a
+    /// reason to ignore the finding: `# hadolint ignore=SC2086`.
+    pub struct UnquotedExpansion {
+        code: "SC2086",
+        name: "unquoted_expansion",
+        aliases: [],
+        severity: Info,
+        summary: "Double quote to prevent globbing and word splitting",
+        url: Some("https://www.shellcheck.net/wiki/SC2086"),
+        fixable: false,
+        default_enabled: true,
+    }
+}
+
+impl Rule for UnquotedExpansion {
+    fn check(&self, cx: &mut Checker<'_>) {
+        let mut spans = Vec::new();
+        for (i, script) in cx.run_scripts() {
+            if !is_shell(script) {
+                continue;
+            }
+            for (k, cmd) in script.commands.iter().enumerate() {
+                for word in split_words(cmd) {
+                    for exp in &word.expansions {
+                        let ExpansionKind::Parameter { name } = &exp.kind else {
+                            continue;
+                        };
+                        if exp.quoted
+                            || matches!(name.as_str(), "#" | "?" | "$" | "!" | "-" | "@" | "*" | "")
+                        {
+                            continue;
+                        }
+                        let text = cx.slice(exp.span);
+                        if text.starts_with("${#") || known_safe(cx, i, script, k, name, text) {
+                            continue;
+                        }
+                        spans.push(exp.span);
+                    }
+                }
+            }
+        }
+        for span in spans {
+            cx.report(span, "Double quote to prevent globbing and word splitting.");
+        }
+    }
+}
+
+/// True when the value of the expansion `text` (of variable `name`, in
+/// command `k` of `script` in instruction `i`) is known and splits into
+/// nothing: from an assignment earlier in the script, else from the
+/// Dockerfile's ARG/ENV.
+fn known_safe(
+    cx: &Checker<'_>,
+    i: usize,
+    script: &Script,
+    k: usize,
+    name: &str,
+    text: &str,
+) -> bool {
+    let assigned = script_assignments(script, k);
+    if let Some(value) = assigned.get(name) {
+        let plain = text == format!("${name}") || text == format!("${{{name}}}");
+        return plain && value.as_deref().is_some_and(splits_safely);
+    }
+    cx.model.context(i).scope.is_declared(name)
+        && cx.model.resolve(i, text).is_some_and(|v| splits_safely(&v))
+}
+
+/// Variables assigned by the commands before `k` (bare `NAME=value` and
+/// `export NAME=value`): the literal value, or `None` when it has an
+/// expansion.
+fn script_assignments(script: &Script, k: usize) -> HashMap<&str, Option<String>> {
+    let mut out = HashMap::new();
+    for cmd in script.commands.iter().take(k) {
+        if cmd.name.is_none() {
+            for a in &cmd.env {
+                out.insert(a.name.as_str(), a.value.value.clone());
+            }
+        } else if cmd.name_is("export") || cmd.name_is("readonly") {
+            for w in &cmd.args {
+                if let Some((n, _)) = w.text.split_once('=') {
+                    let value = w
+                        .value
+                        .as_ref()
+                        .and_then(|v| v.split_once('='))
+                        .map(|(_, v)| v.to_string());
+                    out.insert(n, value);
+                }
+            }
+        }
+    }
+    out
+}
