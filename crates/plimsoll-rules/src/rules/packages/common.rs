@@ -273,6 +273,66 @@ pub(crate) const ZYPPER_VALUE_FLAGS: &[&str] = &[
     "--plus-repo",
 ];
 
+/// The yum/dnf "clean all missing" check (DL3032, DL3040): an `install`
+/// by one of `programs` in a stage that ships, not followed in the same
+/// RUN by `<program> clean all` or removal of `caches`, nor run under a
+/// cache mount of them.
+pub(super) fn report_clean_missing(
+    cx: &mut Checker<'_>,
+    programs: &[&str],
+    caches: &[&str],
+    message: &str,
+) {
+    let sites = commands(cx);
+    let mut spans = Vec::new();
+    for (k, site) in sites.iter().enumerate() {
+        let Some((inv, _, _)) = subcommand_in(site.cmd, programs, &["install"], RPM_VALUE_FLAGS)
+        else {
+            continue;
+        };
+        let Some(program) = inv.basename() else {
+            continue;
+        };
+        if !ships(cx.model, site.index)
+            || caches
+                .iter()
+                .any(|d| cache_mounted(cx.model, site.index, d))
+        {
+            continue;
+        }
+        let cleaned = later_in_run(&sites, k, |c| {
+            cleans(c, &[program], &["all"]) || rm_recursive(c, caches)
+        });
+        if !cleaned {
+            spans.push(site.cmd.span);
+        }
+    }
+    for span in spans {
+        cx.report(span, message);
+    }
+}
+
+/// The yum/dnf "-y missing" check (DL3030, DL3038).
+pub(super) fn report_missing_yes(cx: &mut Checker<'_>, programs: &[&str], message: &str) {
+    let mut spans = Vec::new();
+    for site in commands(cx) {
+        let Some((inv, _, _)) = subcommand_in(
+            site.cmd,
+            programs,
+            &["install", "groupinstall", "localinstall"],
+            RPM_VALUE_FLAGS,
+        ) else {
+            continue;
+        };
+        if !inv.has_flag(&["-y", "--assumeyes"]) {
+            spans.push(site.cmd.span);
+        }
+    }
+    for span in spans {
+        cx.report(span, message);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

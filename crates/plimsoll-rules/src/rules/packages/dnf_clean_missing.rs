@@ -1,7 +1,4 @@
-use super::common::{
-    RPM_VALUE_FLAGS, cache_mounted, cleans, commands, later_in_run, rm_recursive, ships,
-    subcommand_in,
-};
+use super::common::report_clean_missing;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -42,34 +39,11 @@ const CACHES: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf
 
 impl Rule for DnfCleanMissing {
     fn check(&self, cx: &mut Checker<'_>) {
-        let sites = commands(cx);
-        let mut spans = Vec::new();
-        for (k, site) in sites.iter().enumerate() {
-            let programs = ["dnf", "microdnf"];
-            let Some((inv, _, _)) =
-                subcommand_in(site.cmd, &programs, &["install"], RPM_VALUE_FLAGS)
-            else {
-                continue;
-            };
-            let Some(program) = inv.basename() else {
-                continue;
-            };
-            if !ships(cx.model, site.index)
-                || CACHES
-                    .iter()
-                    .any(|d| cache_mounted(cx.model, site.index, d))
-            {
-                continue;
-            }
-            let cleaned = later_in_run(&sites, k, |c| {
-                cleans(c, &[program], &["all"]) || rm_recursive(c, CACHES)
-            });
-            if !cleaned {
-                spans.push(site.cmd.span);
-            }
-        }
-        for span in spans {
-            cx.report(span, "`dnf clean all` missing after dnf command.");
-        }
+        report_clean_missing(
+            cx,
+            &["dnf", "microdnf"],
+            CACHES,
+            "`dnf clean all` missing after dnf command.",
+        );
     }
 }

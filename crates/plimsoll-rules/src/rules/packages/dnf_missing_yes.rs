@@ -1,4 +1,4 @@
-use super::common::{RPM_VALUE_FLAGS, commands, subcommand_in};
+use super::common::report_missing_yes;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -33,25 +33,10 @@ declare_rule! {
 
 impl Rule for DnfMissingYes {
     fn check(&self, cx: &mut Checker<'_>) {
-        let mut spans = Vec::new();
-        for site in commands(cx) {
-            let Some((inv, _, _)) = subcommand_in(
-                site.cmd,
-                &["dnf", "microdnf"],
-                &["install", "groupinstall", "localinstall"],
-                RPM_VALUE_FLAGS,
-            ) else {
-                continue;
-            };
-            if !inv.has_flag(&["-y", "--assumeyes"]) {
-                spans.push(site.cmd.span);
-            }
-        }
-        for span in spans {
-            cx.report(
-                span,
-                "Use the -y switch to avoid manual input `dnf install -y <package>`.",
-            );
-        }
+        report_missing_yes(
+            cx,
+            &["dnf", "microdnf"],
+            "Use the -y switch to avoid manual input `dnf install -y <package>`.",
+        );
     }
 }
