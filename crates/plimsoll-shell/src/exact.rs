@@ -34,6 +34,11 @@ fn parse_chars(text: &str) -> Result<ast::Program, (String, Option<usize>)> {
         // brush-parser unwraps the fd number into an i32.
         return Err(("file descriptor number out of range".into(), None));
     }
+    if has_empty_heredoc_delimiter(text) {
+        // brush-parser 0.4 panics on `<<""` and, with a newline after it,
+        // loops forever allocating (found by fuzzing: `RUN <<""(${`).
+        return Err(("empty here-document delimiter".into(), None));
+    }
     let opts = options();
     // The parser is third-party code: a panic in it must not take the
     // linter down. The tolerant splitter takes over instead.
@@ -69,6 +74,17 @@ fn describe(text: &str, char_index: usize) -> String {
     } else {
         format!("`{token}`")
     }
+}
+
+/// A here-document operator (`<<` or `<<-`) whose delimiter is an empty
+/// quoted word (`""` or `''`).
+fn has_empty_heredoc_delimiter(text: &str) -> bool {
+    text.match_indices("<<").any(|(i, _)| {
+        let rest = &text[i + 2..];
+        let rest = rest.strip_prefix('-').unwrap_or(rest);
+        let rest = rest.trim_start_matches([' ', '\t']);
+        rest.starts_with("\"\"") || rest.starts_with("''")
+    })
 }
 
 /// A run of 10+ digits right before `<` or `>`.

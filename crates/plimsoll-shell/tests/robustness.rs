@@ -106,3 +106,23 @@ fn long_scripts_stay_linear() {
     check(&"\"".repeat(10_000));
     check(&"$(".repeat(10_000));
 }
+
+/// Found by fuzzing: brush-parser 0.4 panics on an empty quoted heredoc
+/// delimiter and, with a newline after it, loops allocating forever. Such
+/// scripts go to the tolerant splitter instead.
+#[test]
+fn empty_quoted_heredoc_delimiters_do_not_hang() {
+    for script in [
+        "<<\"\"(${",
+        "cat <<''(${",
+        "cat <<-\"\" x",
+        "cat << '' \necho hi",
+    ] {
+        check(script);
+        let src = format!("FROM x\nRUN {script}\n");
+        let df = parse_str(&src);
+        for s in analyze_run(&df, &df.instructions[1], &Shell::default()) {
+            assert!(!s.parsed_exactly(), "{script:?} should use the fallback");
+        }
+    }
+}
