@@ -2,15 +2,16 @@
 //! of cases that each start with a header line:
 //!
 //! ```text
-//! ### flagged: what this case shows
+//! ### flagged @1: what this case shows
 //! FROM ubuntu
 //! ### clean: what this case shows
 //! FROM ubuntu:24.04
 //! ```
 //!
 //! Each case is linted on its own with only that rule enabled. A `flagged`
-//! case must produce at least one finding of the rule, a `clean` case none;
-//! every fixture needs both kinds. The findings (and, for fixable rules, the
+//! case lists, as `@LINE`s (1-based, within the case), the lines on which
+//! the rule's findings start — exactly, one `@` per finding, in order; a
+//! `clean` case must produce none. Every fixture needs both kinds. The findings (and, for fixable rules, the
 //! fixed text) are snapshotted so that a change in behaviour shows in review.
 
 use plimsoll_diagnostics::{LineIndex, Severity};
@@ -20,20 +21,33 @@ use std::path::PathBuf;
 
 struct Case {
     flagged: bool,
+    /// Start lines of the expected findings (flagged cases).
+    expected: Vec<usize>,
     title: String,
     text: String,
+}
+
+/// `### flagged @2 @4: title` → (true, [2, 4], "title").
+fn header(line: &str) -> Option<(bool, Vec<usize>, &str)> {
+    if let Some(t) = line.strip_prefix("### clean:") {
+        return Some((false, Vec::new(), t));
+    }
+    let rest = line.strip_prefix("### flagged")?;
+    let (marks, title) = rest.split_once(':')?;
+    let expected = marks
+        .split_whitespace()
+        .map(|m| m.strip_prefix('@').and_then(|n| n.parse().ok()))
+        .collect::<Option<Vec<usize>>>()?;
+    Some((true, expected, title))
 }
 
 fn cases(fixture: &str) -> Vec<Case> {
     let mut out: Vec<Case> = Vec::new();
     for line in fixture.split_inclusive('\n') {
-        let header = line
-            .strip_prefix("### flagged:")
-            .map(|t| (true, t))
-            .or_else(|| line.strip_prefix("### clean:").map(|t| (false, t)));
-        match header {
-            Some((flagged, title)) => out.push(Case {
+        match header(line) {
+            Some((flagged, expected, title)) => out.push(Case {
                 flagged,
+                expected,
                 title: title.trim().to_string(),
                 text: String::new(),
             }),
@@ -108,11 +122,23 @@ fn every_rule_has_a_fixture_that_behaves_and_a_snapshot() {
         let mut any_fix = false;
         for case in &cases {
             let findings = lint_with(rule, &case.text);
+            let idx = LineIndex::new(&case.text);
             let own = findings.iter().filter(|f| f.code == info.code).count();
-            if case.flagged && own == 0 {
+            let lines: Vec<usize> = findings
+                .iter()
+                .filter(|f| f.code == info.code)
+                .map(|f| idx.location(&case.text, f.span.unwrap_or_default().start).line)
+                .collect();
+            if case.flagged && case.expected.is_empty() {
                 problems.push(format!(
-                    "{}: flagged case `{}` found nothing",
+                    "{}: flagged case `{}` lists no expected `@LINE`",
                     info.code, case.title
+                ));
+            }
+            if case.flagged && lines != case.expected {
+                problems.push(format!(
+                    "{}: flagged case `{}` expected findings on lines {:?}, found {:?}",
+                    info.code, case.title, case.expected, lines
                 ));
             }
             if !case.flagged && own != 0 {
@@ -123,7 +149,6 @@ fn every_rule_has_a_fixture_that_behaves_and_a_snapshot() {
                     findings.iter().map(|f| &f.message).collect::<Vec<_>>()
                 ));
             }
-            let idx = LineIndex::new(&case.text);
             let kind = if case.flagged { "flagged" } else { "clean" };
             writeln!(snap, "--- {kind}: {}", case.title).unwrap();
             for f in &findings {

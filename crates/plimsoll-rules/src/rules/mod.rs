@@ -8,7 +8,10 @@ mod from;
 mod instructions;
 mod labels;
 mod packages;
+mod practices;
 mod run;
+mod secrets;
+mod security;
 mod shellcheck;
 mod syntax;
 mod variables;
@@ -33,7 +36,10 @@ pub(crate) fn collect() -> Vec<&'static dyn Rule> {
         instructions::RULES,
         labels::RULES,
         packages::RULES,
+        practices::RULES,
         run::RULES,
+        secrets::RULES,
+        security::RULES,
         shellcheck::RULES,
         variables::RULES,
     ] {
