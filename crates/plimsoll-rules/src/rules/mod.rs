@@ -8,6 +8,7 @@ mod from;
 mod instructions;
 mod labels;
 mod packages;
+mod pins;
 mod practices;
 mod run;
 mod secrets;

@@ -1,4 +1,5 @@
-use super::common::{apk_add, commands, word_values};
+use super::common::apk_add;
+use crate::rules::pins::{Packages, Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -42,26 +43,12 @@ fn pinned(package: &str) -> bool {
 
 impl Rule for ApkUnpinnedPackage {
     fn check(&self, cx: &mut Checker<'_>) {
-        let mut spans = Vec::new();
-        for site in commands(cx) {
-            let Some((_, _, packages)) = apk_add(site.cmd) else {
-                continue;
-            };
-            for word in packages {
-                let Some(values) = word_values(cx.model, site.index, word) else {
-                    continue;
-                };
-                if values.iter().any(|v| !pinned(v)) {
-                    spans.push(word.span);
-                }
-            }
-        }
-        for span in spans {
-            cx.report(
-                span,
-                "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`",
-            );
-        }
+        report_unpinned(
+            cx,
+            |cmd| apk_add(cmd).map(|(_, _, words)| Packages::new(words, pinned)),
+            Report::Each,
+            "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`",
+        );
     }
 }
 

@@ -1,4 +1,5 @@
-use super::common::{apt_get_install, commands, word_values};
+use super::common::apt_get_install;
+use crate::rules::pins::{Packages, Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -46,23 +47,12 @@ fn pinned(package: &str) -> bool {
 
 impl Rule for AptUnpinnedPackage {
     fn check(&self, cx: &mut Checker<'_>) {
-        let mut spans = Vec::new();
-        for site in commands(cx) {
-            let Some((_, _, packages)) = apt_get_install(site.cmd) else {
-                continue;
-            };
-            for word in packages {
-                let Some(values) = word_values(cx.model, site.index, word) else {
-                    continue;
-                };
-                if values.iter().any(|v| !pinned(v)) {
-                    spans.push(word.span);
-                }
-            }
-        }
-        for span in spans {
-            cx.report(span, MESSAGE);
-        }
+        report_unpinned(
+            cx,
+            |cmd| apt_get_install(cmd).map(|(_, _, words)| Packages::new(words, pinned)),
+            Report::Each,
+            MESSAGE,
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::Checker;
 use plimsoll_model::{Base, SemanticModel, mount_option};
-use plimsoll_shell::{Command, ExpansionKind, Invocation, Script, Word};
+use plimsoll_shell::{Command, Invocation, Script, Word};
 use plimsoll_syntax::{Instruction, Keyword};
 
 /// One command of a RUN: the instruction index, the index of the script
@@ -29,33 +29,6 @@ fn commands_of(index: usize, script: usize, s: &Script) -> impl Iterator<Item = 
     s.commands
         .iter()
         .map(move |cmd| Site { index, script, cmd })
-}
-
-/// The literal values a word stands for: its value when it has no
-/// expansion, else the words it gives once its variables are replaced by
-/// their ARG/ENV values (split on blanks). `None` when that is unknown (a
-/// variable set in the script, a command substitution).
-pub(crate) fn word_values(
-    model: &SemanticModel<'_>,
-    index: usize,
-    word: &Word,
-) -> Option<Vec<String>> {
-    if let Some(v) = &word.value {
-        return Some(vec![v.clone()]);
-    }
-    let only_parameters = word.expansions.iter().all(|e| match &e.kind {
-        ExpansionKind::Parameter { name } => {
-            !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !name.starts_with(|c: char| c.is_ascii_digit())
-        }
-        _ => false,
-    });
-    if !only_parameters {
-        return None;
-    }
-    let value = model.resolve(index, &word.text)?;
-    Some(value.split_whitespace().map(str::to_string).collect())
 }
 
 /// The RUN instruction itself (the inner one of `ONBUILD RUN`).

@@ -1,5 +1,5 @@
-use super::common::commands;
-use super::rpm_pins::{dnf_pinned, unpinned};
+use super::rpm_pins::{dnf_pinned, install_operands};
+use crate::rules::pins::{Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -39,14 +39,11 @@ declare_rule! {
 
 impl Rule for DnfUnpinnedPackage {
     fn check(&self, cx: &mut Checker<'_>) {
-        let sites = commands(cx);
-        let spans = unpinned(cx, &sites, &["dnf", "microdnf"], dnf_pinned);
-        drop(sites);
-        for span in spans {
-            cx.report(
-                span,
-                "Specify version with `dnf install -y <package>-<version>`.",
-            );
-        }
+        report_unpinned(
+            cx,
+            |cmd| install_operands(cmd, &["dnf", "microdnf"], dnf_pinned),
+            Report::Each,
+            "Specify version with `dnf install -y <package>-<version>`.",
+        );
     }
 }

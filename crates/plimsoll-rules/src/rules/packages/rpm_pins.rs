@@ -1,55 +1,29 @@
 //! Version pins of yum and dnf packages, shared by DL3033 and DL3041.
 
-use super::common::{RPM_VALUE_FLAGS, Site, subcommand_in, word_values};
-use crate::Checker;
-use plimsoll_diagnostics::Span;
+use super::common::{RPM_VALUE_FLAGS, subcommand_in};
+use crate::rules::pins::Packages;
+use plimsoll_shell::Command;
 
-/// How a package operand counts as pinned.
-pub(crate) type Pinned = fn(&str) -> bool;
-
-/// The package (and module) operands of `programs install` and
-/// `programs module install` that are not pinned, by span.
-pub(crate) fn unpinned(
-    cx: &Checker<'_>,
-    sites: &[Site<'_>],
+/// The package operands of `programs install`, or the module operands of
+/// `programs module install` (which need a stream, `nodejs:20`); a
+/// package is pinned as `pinned` says.
+pub(crate) fn install_operands<'c>(
+    cmd: &'c Command,
     programs: &[&str],
-    pinned: Pinned,
-) -> Vec<Span> {
-    let mut out = Vec::new();
-    for site in sites {
-        let (words, is_module) = if let Some((_, _, rest)) =
-            subcommand_in(site.cmd, programs, &["install"], RPM_VALUE_FLAGS)
-        {
-            (rest, false)
-        } else if let Some((_, _, rest)) =
-            subcommand_in(site.cmd, programs, &["module"], RPM_VALUE_FLAGS)
-        {
-            match rest.split_first() {
-                Some((sub, rest)) if sub.is("install") => (rest.to_vec(), true),
-                _ => continue,
-            }
-        } else {
-            continue;
-        };
-        for word in words {
-            let Some(values) = word_values(cx.model, site.index, word) else {
-                continue;
-            };
-            let bad = values.iter().any(|v| {
-                if skipped(v) {
-                    false
-                } else if is_module {
-                    !v.contains(':')
-                } else {
-                    !pinned(v)
-                }
-            });
-            if bad {
-                out.push(word.span);
-            }
-        }
+    pinned: fn(&str) -> bool,
+) -> Option<Packages<'c>> {
+    if let Some((_, _, rest)) = subcommand_in(cmd, programs, &["install"], RPM_VALUE_FLAGS) {
+        return Some(Packages::new(rest, pinned));
     }
-    out
+    let (_, _, rest) = subcommand_in(cmd, programs, &["module"], RPM_VALUE_FLAGS)?;
+    match rest.split_first() {
+        Some((sub, rest)) if sub.is("install") => Some(Packages::new(rest.to_vec(), module_pinned)),
+        _ => None,
+    }
+}
+
+fn module_pinned(v: &str) -> bool {
+    skipped(v) || v.contains(':')
 }
 
 /// Operands that are not package names to pin: groups (`@core`), files,
@@ -60,7 +34,7 @@ fn skipped(v: &str) -> bool {
 
 /// hadolint's yum rule: any dash.
 pub(crate) fn yum_pinned(v: &str) -> bool {
-    v.contains('-')
+    skipped(v) || v.contains('-')
 }
 
 /// hadolint's dnf rule: after the first dash, every dash-separated part is
@@ -68,6 +42,9 @@ pub(crate) fn yum_pinned(v: &str) -> bool {
 /// (`httpd-2.4.57`, `nodejs-1:20.1-1.fc40`), so `python3-pip` is not a
 /// pin.
 pub(crate) fn dnf_pinned(v: &str) -> bool {
+    if skipped(v) {
+        return true;
+    }
     let mut parts = v.split('-');
     parts.next();
     let rest: Vec<&str> = parts.collect();

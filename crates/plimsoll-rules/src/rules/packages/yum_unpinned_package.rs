@@ -1,5 +1,5 @@
-use super::common::commands;
-use super::rpm_pins::{unpinned, yum_pinned};
+use super::rpm_pins::{install_operands, yum_pinned};
+use crate::rules::pins::{Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -38,14 +38,11 @@ declare_rule! {
 
 impl Rule for YumUnpinnedPackage {
     fn check(&self, cx: &mut Checker<'_>) {
-        let sites = commands(cx);
-        let spans = unpinned(cx, &sites, &["yum"], yum_pinned);
-        drop(sites);
-        for span in spans {
-            cx.report(
-                span,
-                "Specify version with `yum install -y <package>-<version>`.",
-            );
-        }
+        report_unpinned(
+            cx,
+            |cmd| install_operands(cmd, &["yum"], yum_pinned),
+            Report::Each,
+            "Specify version with `yum install -y <package>-<version>`.",
+        );
     }
 }

@@ -1,4 +1,5 @@
-use super::common::{ZYPPER_VALUE_FLAGS, commands, subcommand_in, word_values};
+use super::common::{ZYPPER_VALUE_FLAGS, subcommand_in};
+use crate::rules::pins::{Packages, Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -41,30 +42,14 @@ fn pinned(v: &str) -> bool {
 
 impl Rule for ZypperUnpinnedPackage {
     fn check(&self, cx: &mut Checker<'_>) {
-        let mut spans = Vec::new();
-        for site in commands(cx) {
-            let Some((_, _, packages)) = subcommand_in(
-                site.cmd,
-                &["zypper"],
-                &["install", "in"],
-                ZYPPER_VALUE_FLAGS,
-            ) else {
-                continue;
-            };
-            for word in packages {
-                let Some(values) = word_values(cx.model, site.index, word) else {
-                    continue;
-                };
-                if values.iter().any(|v| !pinned(v)) {
-                    spans.push(word.span);
-                }
-            }
-        }
-        for span in spans {
-            cx.report(
-                span,
-                "Specify version with `zypper install -y <package>=<version>`.",
-            );
-        }
+        report_unpinned(
+            cx,
+            |cmd| {
+                subcommand_in(cmd, &["zypper"], &["install", "in"], ZYPPER_VALUE_FLAGS)
+                    .map(|(_, _, words)| Packages::new(words, pinned))
+            },
+            Report::Each,
+            "Specify version with `zypper install -y <package>=<version>`.",
+        );
     }
 }

@@ -93,18 +93,6 @@ pub(super) fn ships_in_final_image(cx: &Checker<'_>, index: usize) -> bool {
     false
 }
 
-/// The values a word stands for: its literal value as one word, or, for
-/// a word with variables, the ARG/ENV values it resolves to split on
-/// whitespace. `None` when a variable is unknown or the word has a
-/// command substitution.
-pub(super) fn word_values(cx: &Checker<'_>, index: usize, word: &Word) -> Option<Vec<String>> {
-    if let Some(v) = &word.value {
-        return Some(vec![v.clone()]);
-    }
-    let v = cx.model.resolve(index, &word.text)?;
-    Some(v.split_whitespace().map(str::to_string).collect())
-}
-
 /// `pip install …`, `pip3.12 install …`, `python3 -m pip install …` (also
 /// under `sudo` and the like): the invocation of pip, with its arguments
 /// after the program (`install …`).

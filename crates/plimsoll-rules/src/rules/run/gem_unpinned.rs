@@ -1,4 +1,5 @@
-use super::common::{operands_after, word_values};
+use super::common::operands_after;
+use crate::rules::pins::{Packages, Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -61,36 +62,22 @@ const WITH_VALUES: &[&str] = &[
 
 impl Rule for GemUnpinned {
     fn check(&self, cx: &mut Checker<'_>) {
-        let mut found = Vec::new();
-        for (i, script) in cx.run_scripts() {
-            for cmd in &script.commands {
-                let Some(inv) = cmd.runs("gem") else {
-                    continue;
-                };
-                let Some(gems) = operands_after(&inv, &["install", "i"], WITH_VALUES) else {
-                    continue;
-                };
-                if inv.has_flag(&["-v", "--version"]) {
-                    continue;
-                }
-                let unpinned = gems.into_iter().find(|w| {
-                    word_values(cx, i, w).is_some_and(|values| {
-                        values
-                            .iter()
-                            .any(|v| !v.contains(':') && !v.ends_with(".gem"))
-                    })
-                });
-                if let Some(w) = unpinned {
-                    found.push(w.span);
-                }
-            }
-        }
-        for span in found {
-            cx.report(
-                span,
-                "Pin versions in gem install. Instead of `gem install <gem>` use `gem install \
-                 <gem>:<version>`.",
-            );
-        }
+        report_unpinned(
+            cx,
+            |cmd| {
+                let inv = cmd.runs("gem")?;
+                let gems = operands_after(&inv, &["install", "i"], WITH_VALUES)?;
+                // `-v` pins every gem of the command.
+                (!inv.has_flag(&["-v", "--version"])).then(|| Packages::new(gems, version_fixed))
+            },
+            Report::First,
+            "Pin versions in gem install. Instead of `gem install <gem>` use `gem install \
+             <gem>:<version>`.",
+        );
     }
+}
+
+/// `rails:7.1.3`, or a local `.gem` file.
+fn version_fixed(gem: &str) -> bool {
+    gem.contains(':') || gem.ends_with(".gem")
 }

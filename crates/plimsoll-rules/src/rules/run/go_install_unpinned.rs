@@ -1,4 +1,5 @@
-use super::common::{operands_after, word_values};
+use super::common::operands_after;
+use crate::rules::pins::{Packages, Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -63,31 +64,17 @@ const WITH_VALUES: &[&str] = &[
 
 impl Rule for GoInstallUnpinned {
     fn check(&self, cx: &mut Checker<'_>) {
-        let mut found = Vec::new();
-        for (i, script) in cx.run_scripts() {
-            for cmd in &script.commands {
-                let Some(inv) = cmd.runs("go") else {
-                    continue;
-                };
-                let Some(packages) = operands_after(&inv, &["install"], WITH_VALUES) else {
-                    continue;
-                };
-                let unpinned = packages.into_iter().find(|w| {
-                    word_values(cx, i, w)
-                        .is_some_and(|values| values.iter().any(|v| !version_fixed(v)))
-                });
-                if let Some(w) = unpinned {
-                    found.push(w.span);
-                }
-            }
-        }
-        for span in found {
-            cx.report(
-                span,
-                "Pin versions in go install. Instead of `go install <package>` use `go install \
-                 <package>@<version>`",
-            );
-        }
+        report_unpinned(
+            cx,
+            |cmd| {
+                let inv = cmd.runs("go")?;
+                let packages = operands_after(&inv, &["install"], WITH_VALUES)?;
+                Some(Packages::new(packages, version_fixed))
+            },
+            Report::First,
+            "Pin versions in go install. Instead of `go install <package>` use `go install \
+             <package>@<version>`",
+        );
     }
 }
 

@@ -1,4 +1,5 @@
-use super::common::{operands_after, word_values};
+use super::common::operands_after;
+use crate::rules::pins::{Packages, Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -65,32 +66,17 @@ const WITH_VALUES: &[&str] = &[
 
 impl Rule for NpmUnpinned {
     fn check(&self, cx: &mut Checker<'_>) {
-        let mut found = Vec::new();
-        for (i, script) in cx.run_scripts() {
-            for cmd in &script.commands {
-                let Some(inv) = cmd.runs("npm") else {
-                    continue;
-                };
-                let Some(packages) = operands_after(&inv, &["install", "i", "add"], WITH_VALUES)
-                else {
-                    continue;
-                };
-                let unpinned = packages.into_iter().find(|w| {
-                    word_values(cx, i, w)
-                        .is_some_and(|values| values.iter().any(|v| !version_fixed(v)))
-                });
-                if let Some(w) = unpinned {
-                    found.push(w.span);
-                }
-            }
-        }
-        for span in found {
-            cx.report(
-                span,
-                "Pin versions in npm. Instead of `npm install <package>` use `npm install \
-                 <package>@<version>`",
-            );
-        }
+        report_unpinned(
+            cx,
+            |cmd| {
+                let inv = cmd.runs("npm")?;
+                let packages = operands_after(&inv, &["install", "i", "add"], WITH_VALUES)?;
+                Some(Packages::new(packages, version_fixed))
+            },
+            Report::First,
+            "Pin versions in npm. Instead of `npm install <package>` use `npm install \
+             <package>@<version>`",
+        );
     }
 }
 

@@ -1,4 +1,5 @@
-use super::common::{operands_after, pip, word_values};
+use super::common::{operands_after, pip};
+use crate::rules::pins::{Packages, Report, report_unpinned};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -88,36 +89,19 @@ const VCS: &[&str] = &["git+", "git:", "hg+", "svn+", "svn:", "bzr+"];
 
 impl Rule for PipUnpinned {
     fn check(&self, cx: &mut Checker<'_>) {
-        let mut found = Vec::new();
-        for (i, script) in cx.run_scripts() {
-            for cmd in &script.commands {
-                let Some(inv) = pip(cmd) else {
-                    continue;
-                };
-                let Some(packages) = operands_after(&inv, &["install"], WITH_VALUES) else {
-                    continue;
-                };
-                if inv.has_flag(&["-r", "--requirement", "-c", "--constraint"])
-                    || packages.iter().any(|w| w.is("."))
-                {
-                    continue;
-                }
-                let unpinned = packages.into_iter().find(|w| {
-                    word_values(cx, i, w)
-                        .is_some_and(|values| values.iter().any(|v| !version_fixed(v)))
-                });
-                if let Some(w) = unpinned {
-                    found.push(w.span);
-                }
-            }
-        }
-        for span in found {
-            cx.report(
-                span,
-                "Pin versions in pip. Instead of `pip install <package>` use `pip install \
-                 <package>==<version>` or `pip install --requirement <requirements file>`.",
-            );
-        }
+        report_unpinned(
+            cx,
+            |cmd| {
+                let inv = pip(cmd)?;
+                let packages = operands_after(&inv, &["install"], WITH_VALUES)?;
+                let whole_set = inv.has_flag(&["-r", "--requirement", "-c", "--constraint"])
+                    || packages.iter().any(|w| w.is("."));
+                (!whole_set).then(|| Packages::new(packages, version_fixed))
+            },
+            Report::First,
+            "Pin versions in pip. Instead of `pip install <package>` use `pip install \
+             <package>==<version>` or `pip install --requirement <requirements file>`.",
+        );
     }
 }
 
