@@ -54,12 +54,6 @@ impl<'a> Checker<'a> {
     /// shell=` pragma. Empty for other instructions.
     pub fn scripts(&self, index: usize) -> &[Script] {
         let all = self.scripts.get_or_init(|| {
-            let pragma = self.dockerfile.comments.iter().find_map(|c| {
-                match crate::parse_pragma(&c.text)?.kind {
-                    crate::PragmaKind::Shell(name) => Some(Dialect::from_pragma(&name)),
-                    _ => None,
-                }
-            });
             self.dockerfile
                 .instructions
                 .iter()
@@ -73,15 +67,32 @@ impl<'a> Checker<'a> {
                     if !runs {
                         return Vec::new();
                     }
-                    let mut shell = Shell::from_argv(&self.model.context(i).shell);
-                    if let Some(d) = &pragma {
-                        shell = shell.with_dialect(d.clone());
-                    }
-                    analyze_run(self.dockerfile, ins, &shell)
+                    analyze_run(self.dockerfile, ins, &self.shell(i))
                 })
                 .collect()
         });
         all.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// The shell RUN scripts of instruction `index` are read in: the
+    /// stage's SHELL, in the dialect of a `# hadolint shell=` pragma when
+    /// there is one.
+    pub fn shell(&self, index: usize) -> Shell {
+        let pragma = self.dockerfile.comments.iter().find_map(|c| {
+            match crate::parse_pragma(&c.text)?.kind {
+                crate::PragmaKind::Shell(name) => Some(Dialect::from_pragma(&name)),
+                _ => None,
+            }
+        });
+        let shell = self
+            .model
+            .contexts
+            .get(index)
+            .map_or_else(Shell::default, |c| Shell::from_argv(&c.shell));
+        match pragma {
+            Some(d) => shell.with_dialect(d),
+            None => shell,
+        }
     }
 
     /// Every RUN's scripts with the instruction index, in file order.

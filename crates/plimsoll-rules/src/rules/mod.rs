@@ -4,6 +4,7 @@
 use crate::Rule;
 use std::sync::OnceLock;
 
+mod edit;
 mod from;
 mod instructions;
 mod labels;

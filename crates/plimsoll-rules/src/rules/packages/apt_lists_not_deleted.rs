@@ -1,5 +1,7 @@
-use super::common::{cache_mounted, commands, rm_recursive, ships};
+use super::common::{cache_mounted, commands, later_runs_rely_on, rm_recursive, ships};
+use crate::rules::edit::{append_command, with_privileges};
 use crate::rules::prelude::*;
+use plimsoll_shell::Command;
 
 declare_rule! {
     /// ## What it does
@@ -29,6 +31,17 @@ declare_rule! {
     ///  && apt-get install -y --no-install-recommends curl=8.5.0-2 \
     ///  && rm -rf /var/lib/apt/lists/*
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: ` && rm -rf /var/lib/apt/lists/*` is appended to the `&&`
+    /// list holding the last apt command of the script (after the last
+    /// `apt-get install`, `apt-cache`, `add-apt-repository` …), so it runs
+    /// only when that list succeeded and the `RUN` fails exactly when it
+    /// failed before; under `sudo` the removal runs under `sudo` too. No
+    /// fix is offered when a later `RUN` of the image uses apt without its
+    /// own `apt-get update` (it relies on the lists this one leaves), when
+    /// another script of the same `RUN` runs apt, or when the last apt
+    /// command is inside a function or a background list.
     pub struct AptListsNotDeleted {
         code: "DL3009",
         name: "apt_lists_not_deleted",
@@ -36,7 +49,7 @@ declare_rule! {
         severity: Info,
         summary: "Delete the apt-get lists after installing something",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL3009"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }
@@ -68,11 +81,59 @@ impl Rule for AptListsNotDeleted {
                         })
                 });
             if !cleaned {
-                spans.push(site.cmd.span);
+                spans.push((site.cmd.span, site.index, site.script));
             }
         }
-        for span in spans {
-            cx.report(span, "Delete the apt-get lists after installing something");
+        for (span, index, script) in spans {
+            let fix = remove_lists(cx, index, script, span);
+            cx.report(span, "Delete the apt-get lists after installing something")
+                .fix = fix;
         }
     }
+}
+
+/// apt commands that read the package lists (or write them).
+fn uses_lists(cmd: &Command) -> bool {
+    [
+        "apt-get",
+        "apt",
+        "apt-cache",
+        "aptitude",
+        "add-apt-repository",
+        "apt-add-repository",
+    ]
+    .iter()
+    .any(|p| cmd.runs(p).is_some())
+}
+
+fn updates(cmd: &Command) -> bool {
+    ["apt-get", "apt"]
+        .iter()
+        .any(|p| cmd.runs(p).is_some_and(|i| i.subcommand_is("update")))
+}
+
+/// `&& rm -rf /var/lib/apt/lists/*` after the last apt command of the
+/// script holding the `apt-get update` at `update`.
+fn remove_lists(cx: &Checker<'_>, index: usize, script: usize, update: Span) -> Option<Fix> {
+    let scripts = cx.scripts(index);
+    let others_use_apt = scripts
+        .iter()
+        .enumerate()
+        .any(|(j, s)| j != script && s.commands.iter().any(uses_lists));
+    if others_use_apt || later_runs_rely_on(cx, index, uses_lists, updates) {
+        return None;
+    }
+    let s = scripts.get(script)?;
+    let (k, last) = s
+        .commands
+        .iter()
+        .enumerate()
+        .rfind(|(_, c)| uses_lists(c))
+        .filter(|(_, c)| c.span.start >= update.start)?;
+    let rm = with_privileges(last, "rm -rf /var/lib/apt/lists/*");
+    let edit = append_command(cx, index, script, k, &rm)?;
+    Some(Fix::safe(
+        "Remove the apt lists after the last apt command",
+        vec![edit],
+    ))
 }

@@ -99,6 +99,28 @@ pub(crate) fn ships(model: &SemanticModel<'_>, index: usize) -> bool {
     false
 }
 
+/// True when a `RUN` after `index` in the image it builds (this stage and
+/// the stages built `FROM` it) has a command that `needs` what `index`
+/// leaves behind (package lists, an index) before any command of its
+/// script that `refreshes` it: a fix removing it would break that `RUN`.
+pub(crate) fn later_runs_rely_on(
+    cx: &Checker<'_>,
+    index: usize,
+    needs: impl Fn(&Command) -> bool,
+    refreshes: impl Fn(&Command) -> bool,
+) -> bool {
+    (index + 1..cx.dockerfile.instructions.len())
+        .filter(|&j| cx.model.lineage_before(j).contains(&index))
+        .any(|j| {
+            cx.scripts(j).iter().any(|s| {
+                s.commands
+                    .iter()
+                    .take_while(|c| !refreshes(c))
+                    .any(|c| needs(c))
+            })
+        })
+}
+
 /// apt-get's options that take a value.
 pub(crate) const APT_VALUE_FLAGS: &[&str] = &[
     "-o",

@@ -1,0 +1,261 @@
+//! Building fixes that edit RUN scripts, and checking them before they are
+//! offered: the instruction is read again with the edits applied (on its
+//! own, with the file's escape character), and the fix is kept only when
+//! the script it gives is exactly the one meant — the same text with the
+//! edit made where the shell sees it, and the number of commands expected.
+//! Continuations, comment lines inside them, heredocs and the escape
+//! directive are all handled by that one check rather than by each rule.
+
+use crate::Checker;
+use plimsoll_diagnostics::{Edit, Span};
+use plimsoll_model::{Base, ImageRef, SemanticModel};
+use plimsoll_shell::{Command, Connector, Nesting, Script, ScriptSource, analyze_run};
+use plimsoll_syntax::Dockerfile;
+
+/// The text of `range` of the source (whole instructions) with `edits`
+/// applied, parsed on its own. `None` when an edit is outside the range
+/// or the edited text has more syntax errors than the original.
+pub(crate) fn reparse(cx: &Checker<'_>, range: Span, edits: &[Edit]) -> Option<Dockerfile> {
+    let source = cx.dockerfile.text.get(range.range())?;
+    let prefix = if cx.dockerfile.escape == '\\' {
+        String::new()
+    } else {
+        format!("# escape={}\n", cx.dockerfile.escape)
+    };
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut text = prefix.clone();
+    let mut at = range.start;
+    for e in sorted {
+        if e.span.start < at || e.span.end > range.end {
+            return None;
+        }
+        text.push_str(cx.dockerfile.text.get(at..e.span.start)?);
+        text.push_str(&e.content);
+        at = e.span.end;
+    }
+    text.push_str(cx.dockerfile.text.get(at..range.end)?);
+    text.push('\n');
+    let before = plimsoll_syntax::parse_str(&format!("{prefix}{source}\n"));
+    let after = plimsoll_syntax::parse_str(&text);
+    (after.errors.len() <= before.errors.len()).then_some(after)
+}
+
+/// The logical offset (in the script text) of the source byte at `at`.
+fn logical_at(script: &Script, at: usize) -> Option<usize> {
+    (0..script.text.len()).find(|&i| script.source_span(i..i + 1).start == at)
+}
+
+/// The logical offset just after the source byte before `at`.
+fn logical_after(script: &Script, at: usize) -> Option<usize> {
+    let before = at.checked_sub(1)?;
+    (0..script.text.len())
+        .find(|&i| script.source_span(i..i + 1).start == before)
+        .map(|i| i + 1)
+}
+
+/// The script text once `edits` are made, mapped from the source into the
+/// script: an insertion goes after the script byte before it (or before
+/// the one at it), a replacement covers the script bytes of its span.
+fn edited_text(script: &Script, edits: &[Edit]) -> Option<String> {
+    let mut logical: Vec<(usize, usize, &str)> = Vec::new();
+    for e in edits {
+        let (start, end) = if e.span.is_empty() {
+            let at =
+                logical_after(script, e.span.start).or_else(|| logical_at(script, e.span.start))?;
+            (at, at)
+        } else {
+            (
+                logical_at(script, e.span.start)?,
+                logical_after(script, e.span.end)?,
+            )
+        };
+        if end < start {
+            return None;
+        }
+        logical.push((start, end, &e.content));
+    }
+    logical.sort_by_key(|&(s, e, _)| (s, e));
+    let mut out = String::with_capacity(script.text.len());
+    let mut at = 0;
+    for (start, end, content) in logical {
+        if start < at {
+            return None;
+        }
+        out.push_str(script.text.get(at..start)?);
+        out.push_str(content);
+        at = end;
+    }
+    out.push_str(script.text.get(at..)?);
+    Some(out)
+}
+
+/// `edits` to script `script` of RUN `index` when, read again, that script
+/// is the edited text and has `delta` more commands (fewer when negative).
+/// Only shell-form scripts and heredoc bodies are edited.
+pub(crate) fn checked_script_edit(
+    cx: &Checker<'_>,
+    index: usize,
+    script: usize,
+    edits: Vec<Edit>,
+    delta: isize,
+) -> Option<Vec<Edit>> {
+    let ins = cx.dockerfile.instructions.get(index)?;
+    let old = cx.scripts(index).get(script)?;
+    if !matches!(
+        old.source,
+        ScriptSource::ShellForm | ScriptSource::Heredoc { .. }
+    ) || !old.parsed_exactly()
+    {
+        return None;
+    }
+    let expected = edited_text(old, &edits)?;
+    let df = reparse(cx, ins.span, &edits)?;
+    let [new_ins] = df.instructions.as_slice() else {
+        return None;
+    };
+    let scripts = analyze_run(&df, new_ins, &cx.shell(index));
+    let new = scripts.get(script)?;
+    let count = old.commands.len().checked_add_signed(delta)?;
+    (new.text == expected && new.parsed_exactly() && new.commands.len() == count).then_some(edits)
+}
+
+/// The top-level pipeline (not nested in anything) that holds command
+/// `k`, by index.
+pub(crate) fn top_level_pipeline(script: &Script, k: usize) -> Option<usize> {
+    let cmd = script.commands.get(k)?;
+    if cmd.nesting.function {
+        return None;
+    }
+    script.pipelines.iter().position(|p| {
+        p.nesting == Nesting::default()
+            && p.span.start <= cmd.span.start
+            && cmd.span.end <= p.span.end
+    })
+}
+
+/// An edit that runs `command` after command `k` of script `script` of
+/// RUN `index`: ` && command` at the end of the `&&`/`||` list holding it
+/// (or, when that does not check out, of its pipeline). Its status is the
+/// list's when the list fails, so the RUN fails as before. `None` when the
+/// command is in a function or the list runs in the background.
+pub(crate) fn append_command(
+    cx: &Checker<'_>,
+    index: usize,
+    script: usize,
+    k: usize,
+    command: &str,
+) -> Option<Edit> {
+    let s = cx.scripts(index).get(script)?;
+    let first = top_level_pipeline(s, k)?;
+    let mut last = first;
+    for (j, p) in s.pipelines.iter().enumerate().skip(first + 1) {
+        if p.nesting != Nesting::default() {
+            continue;
+        }
+        if matches!(p.connector_before, Some(Connector::And | Connector::Or)) {
+            last = j;
+        } else {
+            break;
+        }
+    }
+    if s.pipelines[first..=last]
+        .iter()
+        .any(|p| p.background && p.nesting == Nesting::default())
+    {
+        return None;
+    }
+    let ends = [s.pipelines[last].span.end, s.pipelines[first].span.end];
+    ends.iter().find_map(|&at| {
+        let edit = Edit::insert(at, format!(" && {command}"));
+        checked_script_edit(cx, index, script, vec![edit], 1)?
+            .into_iter()
+            .next()
+    })
+}
+
+/// `word ` + `sudo `/`doas ` when `cmd` runs under one: a cleanup of
+/// what a root command wrote needs root as well.
+pub(crate) fn with_privileges(cmd: &Command, command: &str) -> String {
+    let Some(inv) = cmd.effective() else {
+        return command.to_string();
+    };
+    match ["sudo", "doas"].into_iter().find(|w| inv.wrapped_by(w)) {
+        Some(w) => format!("{w} {command}"),
+        None => command.to_string(),
+    }
+}
+
+/// An edit inserting ` text` right after `word` (a literal word of script
+/// `script` of RUN `index`), checked.
+pub(crate) fn insert_after_word(
+    cx: &Checker<'_>,
+    index: usize,
+    script: usize,
+    word: Span,
+    text: &str,
+) -> Option<Edit> {
+    let edit = Edit::insert(word.end, format!(" {text}"));
+    checked_script_edit(cx, index, script, vec![edit], 0)?
+        .into_iter()
+        .next()
+}
+
+/// The image a stage is ultimately built on, through `FROM <stage>`.
+pub(crate) fn root_image<'m>(model: &'m SemanticModel<'_>, index: usize) -> Option<&'m ImageRef> {
+    let mut stage = model.stage_of(index)?;
+    for _ in 0..=model.stages.len() {
+        match &stage.base {
+            Base::Image(r) => return Some(r),
+            Base::Stage(p) if *p < stage.index => stage = model.stages.get(*p)?,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Images known to be a glibc distribution with bash and GNU tools
+/// (Debian, Ubuntu, Fedora, the Red Hat family, SUSE, Arch, and the
+/// official language images built on Debian); not their Alpine variants.
+pub(crate) fn is_gnu_distro(image: &ImageRef) -> bool {
+    const GNU: &[&str] = &[
+        "debian",
+        "ubuntu",
+        "fedora",
+        "centos",
+        "rockylinux",
+        "almalinux",
+        "oraclelinux",
+        "amazonlinux",
+        "archlinux",
+        "leap",
+        "tumbleweed",
+        "ubi8",
+        "ubi9",
+        "ubi",
+        "buildpack-deps",
+        "python",
+        "node",
+        "golang",
+        "ruby",
+        "php",
+        "perl",
+        "rust",
+        "openjdk",
+        "eclipse-temurin",
+        "maven",
+        "gradle",
+        "gcc",
+    ];
+    let tag = image.tag.as_deref().unwrap_or("");
+    let odd_tag = [
+        "alpine",
+        "busybox",
+        "windowsservercore",
+        "nanoserver",
+        "micro",
+    ]
+    .iter()
+    .any(|t| tag.contains(t));
+    GNU.contains(&image.short_name()) && !odd_tag
+}
