@@ -134,8 +134,8 @@ pub(crate) fn top_level_pipeline(script: &Script, k: usize) -> Option<usize> {
     })
 }
 
-/// An edit that runs `command` after command `k` of script `script` of
-/// RUN `index`: ` && command` at the end of the `&&`/`||` list holding it
+/// An edit that runs `command` (made of `added` simple commands) after
+/// command `k` of script `script` of RUN `index`: ` && command` at the end of the `&&`/`||` list holding it
 /// (or, when that does not check out, of its pipeline). Its status is the
 /// list's when the list fails, so the RUN fails as before. `None` when the
 /// command is in a function or the list runs in the background.
@@ -145,6 +145,7 @@ pub(crate) fn append_command(
     script: usize,
     k: usize,
     command: &str,
+    added: usize,
 ) -> Option<Edit> {
     let s = cx.scripts(index).get(script)?;
     let first = top_level_pipeline(s, k)?;
@@ -168,20 +169,25 @@ pub(crate) fn append_command(
     let ends = [s.pipelines[last].span.end, s.pipelines[first].span.end];
     ends.iter().find_map(|&at| {
         let edit = Edit::insert(at, format!(" && {command}"));
-        checked_script_edit(cx, index, script, vec![edit], 1)?
+        checked_script_edit(cx, index, script, vec![edit], added as isize)?
             .into_iter()
             .next()
     })
 }
 
-/// `word ` + `sudo `/`doas ` when `cmd` runs under one: a cleanup of
-/// what a root command wrote needs root as well.
+/// `command` (commands joined by ` && `), each prefixed with `sudo `/`doas `
+/// when `cmd` runs under one: a cleanup of what a root command wrote needs
+/// root as well.
 pub(crate) fn with_privileges(cmd: &Command, command: &str) -> String {
-    let Some(inv) = cmd.effective() else {
-        return command.to_string();
-    };
-    match ["sudo", "doas"].into_iter().find(|w| inv.wrapped_by(w)) {
-        Some(w) => format!("{w} {command}"),
+    let wrapper = cmd
+        .effective()
+        .and_then(|inv| ["sudo", "doas"].into_iter().find(|w| inv.wrapped_by(w)));
+    match wrapper {
+        Some(w) => command
+            .split(" && ")
+            .map(|c| format!("{w} {c}"))
+            .collect::<Vec<_>>()
+            .join(" && "),
         None => command.to_string(),
     }
 }
@@ -258,4 +264,33 @@ pub(crate) fn is_gnu_distro(image: &ImageRef) -> bool {
     .iter()
     .any(|t| tag.contains(t));
     GNU.contains(&image.short_name()) && !odd_tag
+}
+
+/// A fix that runs `cleanup` (`added` commands) after the last command of
+/// script `script` of RUN `index` that `uses` the package manager, under
+/// the same `sudo`. `None` when another script of the RUN uses it too.
+pub(crate) fn cleanup_after_last(
+    cx: &Checker<'_>,
+    index: usize,
+    script: usize,
+    uses: impl Fn(&Command) -> bool,
+    cleanup: &str,
+    added: usize,
+) -> Option<Edit> {
+    let scripts = cx.scripts(index);
+    if scripts
+        .iter()
+        .enumerate()
+        .any(|(j, s)| j != script && s.commands.iter().any(&uses))
+    {
+        return None;
+    }
+    let (k, last) = scripts
+        .get(script)?
+        .commands
+        .iter()
+        .enumerate()
+        .rfind(|(_, c)| uses(c))?;
+    let command = with_privileges(last, cleanup);
+    append_command(cx, index, script, k, &command, added)
 }

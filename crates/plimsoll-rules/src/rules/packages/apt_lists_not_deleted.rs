@@ -1,5 +1,5 @@
 use super::common::{cache_mounted, commands, later_runs_rely_on, rm_recursive, ships};
-use crate::rules::edit::{append_command, with_privileges};
+use crate::rules::edit::cleanup_after_last;
 use crate::rules::prelude::*;
 use plimsoll_shell::Command;
 
@@ -115,23 +115,26 @@ fn updates(cmd: &Command) -> bool {
 /// `&& rm -rf /var/lib/apt/lists/*` after the last apt command of the
 /// script holding the `apt-get update` at `update`.
 fn remove_lists(cx: &Checker<'_>, index: usize, script: usize, update: Span) -> Option<Fix> {
-    let scripts = cx.scripts(index);
-    let others_use_apt = scripts
-        .iter()
-        .enumerate()
-        .any(|(j, s)| j != script && s.commands.iter().any(uses_lists));
-    if others_use_apt || later_runs_rely_on(cx, index, uses_lists, updates) {
+    if later_runs_rely_on(cx, index, uses_lists, updates) {
         return None;
     }
-    let s = scripts.get(script)?;
-    let (k, last) = s
+    let last = cx
+        .scripts(index)
+        .get(script)?
         .commands
         .iter()
-        .enumerate()
-        .rfind(|(_, c)| uses_lists(c))
-        .filter(|(_, c)| c.span.start >= update.start)?;
-    let rm = with_privileges(last, "rm -rf /var/lib/apt/lists/*");
-    let edit = append_command(cx, index, script, k, &rm)?;
+        .rfind(|c| uses_lists(c))?;
+    if last.span.start < update.start {
+        return None;
+    }
+    let edit = cleanup_after_last(
+        cx,
+        index,
+        script,
+        uses_lists,
+        "rm -rf /var/lib/apt/lists/*",
+        1,
+    )?;
     Some(Fix::safe(
         "Remove the apt lists after the last apt command",
         vec![edit],

@@ -2,6 +2,8 @@
 //! every RUN, resolving package words through ARG/ENV, and cache mounts.
 
 use crate::Checker;
+use crate::rules::edit::{cleanup_after_last, insert_after_word};
+use plimsoll_diagnostics::Fix;
 use plimsoll_model::{Base, SemanticModel, mount_option};
 use plimsoll_shell::{Command, Invocation, Script, Word};
 use plimsoll_syntax::{Instruction, Keyword};
@@ -278,6 +280,7 @@ pub(super) fn report_clean_missing(
     caches: &[&str],
     message: &str,
 ) {
+    let mut found = Vec::new();
     let sites = commands(cx);
     let mut spans = Vec::new();
     for (k, site) in sites.iter().enumerate() {
@@ -300,18 +303,37 @@ pub(super) fn report_clean_missing(
         });
         if !cleaned {
             spans.push(site.cmd.span);
+            found.push((site.index, site.script, program.to_string()));
         }
     }
-    for span in spans {
-        cx.report(span, message);
+    for (span, (index, script, program)) in spans.into_iter().zip(found) {
+        let fix = clean_all_fix(cx, index, script, &program);
+        cx.report(span, message).fix = fix;
     }
+}
+
+/// `&& yum clean all && rm -rf /var/cache/yum` (`dnf clean all`,
+/// `microdnf clean all`) after the last command of the script that runs
+/// `program`.
+fn clean_all_fix(cx: &Checker<'_>, index: usize, script: usize, program: &str) -> Option<Fix> {
+    let (cleanup, added) = if program == "yum" {
+        ("yum clean all && rm -rf /var/cache/yum".to_string(), 2)
+    } else {
+        (format!("{program} clean all"), 1)
+    };
+    let uses = |c: &Command| c.runs(program).is_some();
+    let edit = cleanup_after_last(cx, index, script, uses, &cleanup, added)?;
+    Some(Fix::safe(
+        format!("Run `{cleanup}` after the last {program} command"),
+        vec![edit],
+    ))
 }
 
 /// The yum/dnf "-y missing" check (DL3030, DL3038).
 pub(super) fn report_missing_yes(cx: &mut Checker<'_>, programs: &[&str], message: &str) {
     let mut spans = Vec::new();
     for site in commands(cx) {
-        let Some((inv, _, _)) = subcommand_in(
+        let Some((inv, sub, _)) = subcommand_in(
             site.cmd,
             programs,
             &["install", "groupinstall", "localinstall"],
@@ -320,11 +342,13 @@ pub(super) fn report_missing_yes(cx: &mut Checker<'_>, programs: &[&str], messag
             continue;
         };
         if !inv.has_flag(&["-y", "--assumeyes"]) {
-            spans.push(site.cmd.span);
+            spans.push((site.cmd.span, site.index, site.script, sub.span));
         }
     }
-    for span in spans {
-        cx.report(span, message);
+    for (span, index, script, sub) in spans {
+        let fix = insert_after_word(cx, index, script, sub, "-y")
+            .map(|e| Fix::safe("Add `-y` after the subcommand", vec![e]));
+        cx.report(span, message).fix = fix;
     }
 }
 

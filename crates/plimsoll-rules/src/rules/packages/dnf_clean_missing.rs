@@ -23,6 +23,12 @@ declare_rule! {
     /// ```dockerfile
     /// RUN dnf install -y httpd-2.4.57 && dnf clean all
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: ` && dnf clean all` (with `microdnf` for
+    /// `microdnf`) is appended to the `&&` list holding the last dnf
+    /// command of the script, so it runs only when that list succeeded;
+    /// dnf downloads the metadata again when it next needs it.
     pub struct DnfCleanMissing {
         code: "DL3040",
         name: "dnf_clean_missing",
@@ -30,7 +36,7 @@ declare_rule! {
         severity: Warning,
         summary: "`dnf clean all` missing after dnf install",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL3040"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }

@@ -19,6 +19,10 @@ declare_rule! {
     /// ```dockerfile
     /// RUN dnf install -y httpd-2.4.57 && dnf clean all
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: `-y` is inserted after the subcommand; it only answers the
+    /// prompt that would otherwise abort the build.
     pub struct DnfMissingYes {
         code: "DL3038",
         name: "dnf_missing_yes",
@@ -26,7 +30,7 @@ declare_rule! {
         severity: Warning,
         summary: "Use the -y switch to avoid manual input with dnf install",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL3038"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }

@@ -23,6 +23,11 @@ declare_rule! {
     /// ```dockerfile
     /// RUN yum install -y httpd-2.4.6 && yum clean all
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: ` && yum clean all && rm -rf /var/cache/yum` is appended to the `&&` list holding the last yum
+    /// command of the script, so it runs only when that list succeeded;
+    /// yum downloads the metadata again when it next needs it.
     pub struct YumCleanMissing {
         code: "DL3032",
         name: "yum_clean_missing",
@@ -30,7 +35,7 @@ declare_rule! {
         severity: Warning,
         summary: "`yum clean all` missing after yum install",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL3032"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }

@@ -1,6 +1,7 @@
 use super::common::{
     ZYPPER_VALUE_FLAGS, cache_mounted, commands, later_in_run, rm_recursive, ships, subcommand_in,
 };
+use crate::rules::edit::cleanup_after_last;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -24,6 +25,12 @@ declare_rule! {
     /// ```dockerfile
     /// RUN zypper --non-interactive install httpd=2.4.58 && zypper clean --all
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: ` && zypper clean --all` is appended to the `&&` list holding
+    /// the last zypper command of the script, so it runs only when that
+    /// list succeeded; zypper downloads the metadata again when it next
+    /// needs it.
     pub struct ZypperCleanMissing {
         code: "DL3036",
         name: "zypper_clean_missing",
@@ -31,7 +38,7 @@ declare_rule! {
         severity: Warning,
         summary: "`zypper clean` missing after zypper use",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL3036"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }
@@ -65,11 +72,20 @@ impl Rule for ZypperCleanMissing {
                     || rm_recursive(c, CACHES)
             });
             if !cleaned {
-                spans.push(site.cmd.span);
+                spans.push((site.cmd.span, site.index, site.script));
             }
         }
-        for span in spans {
-            cx.report(span, "`zypper clean` missing after zypper use.");
+        for (span, index, script) in spans {
+            let uses = |c: &plimsoll_shell::Command| c.runs("zypper").is_some();
+            let fix =
+                cleanup_after_last(cx, index, script, uses, "zypper clean --all", 1).map(|e| {
+                    Fix::safe(
+                        "Run `zypper clean --all` after the last zypper command",
+                        vec![e],
+                    )
+                });
+            cx.report(span, "`zypper clean` missing after zypper use.")
+                .fix = fix;
         }
     }
 }

@@ -1,4 +1,5 @@
 use super::common::{ZYPPER_VALUE_FLAGS, commands, subcommand_in};
+use crate::rules::edit::insert_after_word;
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -20,6 +21,11 @@ declare_rule! {
     /// ```dockerfile
     /// RUN zypper --non-interactive install httpd=2.4.58 && zypper clean
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: the global `-n` (`--non-interactive`) is inserted after
+    /// `zypper`; it only answers the prompts that would otherwise abort the
+    /// build, and works for every subcommand.
     pub struct ZypperMissingNonInteractive {
         code: "DL3034",
         name: "zypper_missing_non_interactive",
@@ -27,7 +33,7 @@ declare_rule! {
         severity: Warning,
         summary: "Non-interactive switch missing from `zypper` command",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL3034"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }
@@ -53,14 +59,17 @@ impl Rule for ZypperMissingNonInteractive {
                 continue;
             };
             if !inv.has_flag(&["-n", "--non-interactive", "-y", "--no-confirm"]) {
-                spans.push(site.cmd.span);
+                spans.push((site.cmd.span, site.index, site.script, inv.name.span));
             }
         }
-        for span in spans {
+        for (span, index, script, zypper) in spans {
+            let fix = insert_after_word(cx, index, script, zypper, "-n")
+                .map(|e| Fix::safe("Add `-n` after `zypper`", vec![e]));
             cx.report(
                 span,
                 "Non-interactive switch missing from `zypper` command: `zypper install -y`",
-            );
+            )
+            .fix = fix;
         }
     }
 }

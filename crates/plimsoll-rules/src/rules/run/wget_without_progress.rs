@@ -1,3 +1,4 @@
+use crate::rules::edit::{insert_after_word, is_gnu_distro, root_image};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -22,6 +23,13 @@ declare_rule! {
     /// FROM debian:12
     /// RUN wget --progress=dot:giga https://example.com/big.tar.gz
     /// ```
+    ///
+    /// ## Fix safety
+    /// Safe: `--progress=dot:giga` is inserted after `wget`; only the build
+    /// log changes. It is offered only where the stage's base image is a
+    /// GNU distribution (Debian, Ubuntu, Fedora, the Red Hat family, …, and
+    /// the official language images built on them): BusyBox's `wget`, as on
+    /// Alpine, does not know `--progress` and would fail.
     pub struct WgetWithoutProgress {
         code: "DL3047",
         name: "wget_without_progress",
@@ -29,7 +37,7 @@ declare_rule! {
         severity: Warning,
         summary: "Avoid use of wget without progress bar",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL3047"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }
@@ -37,7 +45,7 @@ declare_rule! {
 impl Rule for WgetWithoutProgress {
     fn check(&self, cx: &mut Checker<'_>) {
         let mut found = Vec::new();
-        for (_, script) in cx.run_scripts() {
+        for (index, script) in cx.run_scripts() {
             for cmd in &script.commands {
                 let Some(inv) = cmd.runs("wget") else {
                     continue;
@@ -55,16 +63,25 @@ impl Rule for WgetWithoutProgress {
                 // `wget --version` / `--help` download nothing.
                 let downloads = !inv.has_flag(&["--version", "-V", "--help", "-h"]);
                 if !quiet && downloads {
-                    found.push(inv.name.span);
+                    found.push((index, script.span, inv.name.span));
                 }
             }
         }
-        for span in found {
+        for (index, script, span) in found {
+            let gnu = root_image(cx.model, index).is_some_and(is_gnu_distro);
+            let fix = cx
+                .scripts(index)
+                .iter()
+                .position(|s| s.span == script)
+                .filter(|_| gnu)
+                .and_then(|k| insert_after_word(cx, index, k, span, "--progress=dot:giga"))
+                .map(|e| Fix::safe("Add `--progress=dot:giga`", vec![e]));
             cx.report(
                 span,
                 "Avoid use of wget without progress bar. Use `wget --progress=dot:giga <url>`. \
                  Or consider using `-q` or `-nv` (shorthands for `--quiet` or `--no-verbose`).",
-            );
+            )
+            .fix = fix;
         }
     }
 }
