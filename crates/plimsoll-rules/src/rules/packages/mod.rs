@@ -12,6 +12,7 @@ mod dnf_clean_missing;
 mod dnf_missing_yes;
 mod dnf_unpinned_package;
 mod rpm_pins;
+mod unsorted_package_list;
 mod yum_clean_missing;
 mod yum_missing_yes;
 mod yum_unpinned_package;
@@ -38,4 +39,5 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &dnf_missing_yes::DnfMissingYes,
     &dnf_clean_missing::DnfCleanMissing,
     &dnf_unpinned_package::DnfUnpinnedPackage,
+    &unsorted_package_list::UnsortedPackageList,
 ];
