@@ -100,7 +100,6 @@ pub(crate) fn checked_script_edit(
     edits: Vec<Edit>,
     delta: isize,
 ) -> Option<Vec<Edit>> {
-    let ins = cx.dockerfile.instructions.get(index)?;
     let old = cx.scripts(index).get(script)?;
     if !matches!(
         old.source,
@@ -110,14 +109,48 @@ pub(crate) fn checked_script_edit(
         return None;
     }
     let expected = edited_text(old, &edits)?;
-    let df = reparse(cx, ins.span, &edits)?;
-    let [new_ins] = df.instructions.as_slice() else {
-        return None;
-    };
-    let scripts = analyze_run(&df, new_ins, &cx.shell(index));
+    let scripts = reanalyze(cx, index, &edits)?;
     let new = scripts.get(script)?;
     let count = old.commands.len().checked_add_signed(delta)?;
     (new.text == expected && new.parsed_exactly() && new.commands.len() == count).then_some(edits)
+}
+
+/// The scripts of RUN `index` once `edits` (inside it) are made, read in
+/// the shell it runs in; `None` unless it is still one instruction.
+pub(crate) fn reanalyze(cx: &Checker<'_>, index: usize, edits: &[Edit]) -> Option<Vec<Script>> {
+    let ins = cx.dockerfile.instructions.get(index)?;
+    let df = reparse(cx, ins.span, edits)?;
+    let [new_ins] = df.instructions.as_slice() else {
+        return None;
+    };
+    Some(analyze_run(&df, new_ins, &cx.shell(index)))
+}
+
+/// The whitespace before an instruction on its line, to indent a line
+/// inserted before it the same way.
+pub(crate) fn indent_of<'a>(cx: &Checker<'a>, at: usize) -> &'a str {
+    let text: &'a str = &cx.dockerfile.text;
+    let line_start = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    text.get(line_start..at)
+        .filter(|t| t.chars().all(|c| c == ' ' || c == '\t'))
+        .unwrap_or("")
+}
+
+/// The words of every command, for comparing scripts.
+pub(crate) fn command_words(commands: &[Command]) -> Vec<Vec<&str>> {
+    commands
+        .iter()
+        .map(|c| {
+            c.name
+                .iter()
+                .chain(&c.args)
+                .map(|w| w.value.as_deref().unwrap_or(&w.text))
+                .collect()
+        })
+        .collect()
 }
 
 /// The top-level pipeline (not nested in anything) that holds command

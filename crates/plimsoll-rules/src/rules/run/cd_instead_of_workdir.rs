@@ -1,5 +1,6 @@
+use crate::rules::edit::{command_words, indent_of, reparse};
 use crate::rules::prelude::*;
-use plimsoll_shell::{Command, Script};
+use plimsoll_shell::{Command, Connector, Nesting, Script, ScriptSource, analyze_run};
 
 declare_rule! {
     /// ## What it does
@@ -32,6 +33,16 @@ declare_rule! {
     /// WORKDIR /src
     /// RUN go build ./...
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: `RUN cd /dir && rest` becomes `WORKDIR /dir` and
+    /// `RUN rest`. Unlike the `cd`, the `WORKDIR` stays in force for every
+    /// later instruction of the stage (and of stages built on it) and for
+    /// the container at run time, and it creates the directory when it is
+    /// missing where the `cd` would have failed. It is offered only when
+    /// the `cd` is the first command of a shell-form `RUN`, joined to the
+    /// rest by `&&`, and goes to a literal absolute directory, or to a
+    /// relative one under a known absolute `WORKDIR`.
     pub struct CdInsteadOfWorkdir {
         code: "DL3003",
         name: "cd_instead_of_workdir",
@@ -39,7 +50,7 @@ declare_rule! {
         severity: Warning,
         summary: "Use WORKDIR to switch to a directory",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL3003"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }
@@ -47,7 +58,7 @@ declare_rule! {
 impl Rule for CdInsteadOfWorkdir {
     fn check(&self, cx: &mut Checker<'_>) {
         let mut found = Vec::new();
-        for (_, script) in cx.run_scripts() {
+        for (i, script) in cx.run_scripts() {
             for (k, cmd) in script.commands.iter().enumerate() {
                 if !cmd.name_is("cd") || cmd.nesting.subshell || cmd.nesting.substitution {
                     continue;
@@ -55,11 +66,12 @@ impl Rule for CdInsteadOfWorkdir {
                 if removed_later(script, k, cmd) || goes_back(cmd) {
                     continue;
                 }
-                found.push(cmd.span);
+                found.push((i, k, cmd.span));
             }
         }
-        for span in found {
-            cx.report(span, "Use WORKDIR to switch to a directory");
+        for (i, k, span) in found {
+            let fix = (k == 0).then(|| workdir(cx, i)).flatten();
+            cx.report(span, "Use WORKDIR to switch to a directory").fix = fix;
         }
     }
 }
@@ -98,4 +110,72 @@ fn removed_later(script: &Script, k: usize, cd: &Command) -> bool {
                 })
         })
     })
+}
+
+/// `RUN cd /dir && rest` as `WORKDIR /dir` + `RUN rest`.
+fn workdir(cx: &Checker<'_>, index: usize) -> Option<Fix> {
+    let ins = cx.dockerfile.instructions.get(index)?;
+    let [script] = cx.scripts(index) else {
+        return None;
+    };
+    if ins.keyword != Keyword::Run
+        || script.source != ScriptSource::ShellForm
+        || !script.parsed_exactly()
+    {
+        return None;
+    }
+    let cd = script.commands.first()?;
+    let [dir] = cd.args.as_slice() else {
+        return None;
+    };
+    let dir = dir.value.as_deref()?;
+    let esc = cx.dockerfile.escape;
+    let plain = !dir.is_empty()
+        && !dir.starts_with('-')
+        && !dir.contains(|c: char| c.is_whitespace() || c == '$' || c == esc || c == '"');
+    let dir = if dir.starts_with('/') {
+        dir.to_string()
+    } else {
+        let base = cx.model.context(index).workdir.clone()?;
+        if !base.starts_with('/') || dir.starts_with('~') {
+            return None;
+        }
+        format!("{}/{dir}", base.trim_end_matches('/'))
+    };
+    // The `cd` alone in its pipeline, the rest after `&&`.
+    let first = &script.pipelines.first()?;
+    let next = script
+        .pipelines
+        .iter()
+        .skip(1)
+        .find(|p| p.nesting == Nesting::default())?;
+    let alone = first.stages.len() == 1
+        && !first.negated
+        && first.span == cd.span
+        && cd.nesting == Nesting::default()
+        && cd.env.is_empty()
+        && cd.redirects.is_empty();
+    if !plain || !alone || next.connector_before != Some(Connector::And) || next.background {
+        return None;
+    }
+    let edits = vec![
+        Edit::insert(
+            ins.span.start,
+            format!("WORKDIR {dir}\n{}", indent_of(cx, ins.span.start)),
+        ),
+        Edit::delete(Span::new(cd.span.start, next.span.start)),
+    ];
+    let df = reparse(cx, ins.span, &edits)?;
+    let [w, run] = df.instructions.as_slice() else {
+        return None;
+    };
+    let scripts = analyze_run(&df, run, &cx.shell(index));
+    let [new] = scripts.as_slice() else {
+        return None;
+    };
+    let same = w.keyword == Keyword::Workdir
+        && w.args.first().is_some_and(|a| a.value == dir)
+        && new.parsed_exactly()
+        && command_words(&new.commands) == command_words(&script.commands[1..]);
+    same.then(|| Fix::unsafe_(format!("Use `WORKDIR {dir}`"), edits))
 }

@@ -1,5 +1,6 @@
+use crate::rules::edit::{indent_of, is_gnu_distro, reanalyze, root_image};
 use crate::rules::prelude::*;
-use plimsoll_shell::{Pipeline, Script};
+use plimsoll_shell::{Pipeline, Script, ScriptSource, Shell, analyze_run};
 
 declare_rule! {
     /// ## What it does
@@ -36,6 +37,22 @@ declare_rule! {
     /// SHELL ["/bin/bash", "-o", "pipefail", "-c"]
     /// RUN wget -O - https://example.com/key.asc | gpg --dearmor > /usr/share/keyrings/example.gpg
     /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe, since a pipeline that used to pass may now fail the build
+    /// (that is the point). Where the `RUN` runs in the default `/bin/sh`
+    /// and the stage's base image is known to have bash (Debian, Ubuntu,
+    /// Fedora, the Red Hat family, SUSE, Arch, and the official language
+    /// images built on them; not Alpine, BusyBox or distroless), the fix
+    /// inserts `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the
+    /// first such `RUN` of the stage. That `SHELL` also applies to every
+    /// later `RUN`, and shell-form `CMD`/`ENTRYPOINT`, of the stage and of
+    /// stages built on it, which now run in bash instead of `sh` (dash on
+    /// Debian): scripts relying on dash's behaviour (`echo` escapes, for
+    /// one) change. Where the shell already is bash, the fix prefixes the
+    /// `RUN` with `set -o pipefail && ` instead, which changes only it. No
+    /// fix for other shells, exec-form and `ONBUILD` `RUN`s, or when the
+    /// script turns pipefail off again.
     pub struct MissingPipefail {
         code: "DL4006",
         name: "missing_pipefail",
@@ -43,7 +60,7 @@ declare_rule! {
         severity: Warning,
         summary: "Set the SHELL option -o pipefail before RUN with a pipe in it",
         url: Some("https://github.com/hadolint/hadolint/wiki/DL4006"),
-        fixable: false,
+        fixable: true,
         default_enabled: true,
     }
 }
@@ -64,12 +81,23 @@ impl Rule for MissingPipefail {
                 continue;
             }
             if let Some(p) = script.pipelines.iter().find(|p| masks(script, p)) {
-                found.push(p.span);
+                found.push((i, p.span));
                 last = Some(i);
             }
         }
-        for span in found {
-            cx.report(span, MESSAGE);
+        // One SHELL fix per stage: it covers the later RUNs too.
+        let mut stages_fixed = Vec::new();
+        for (i, span) in found {
+            let stage = cx.model.context(i).stage;
+            let fix = if stages_fixed.contains(&stage) {
+                None
+            } else {
+                pipefail_fix(cx, i)
+            };
+            if fix.is_some() {
+                stages_fixed.push(stage);
+            }
+            cx.report(span, MESSAGE).fix = fix;
         }
     }
 }
@@ -91,4 +119,59 @@ fn masks(script: &Script, p: &Pipeline) -> bool {
                 .iter()
                 .all(|c| CANNOT_FAIL.iter().any(|n| c.name_is(n)))
     })
+}
+
+const BASH_PIPEFAIL: [&str; 4] = ["/bin/bash", "-o", "pipefail", "-c"];
+
+/// `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before RUN `index`, or a
+/// `set -o pipefail && ` prefix when it already runs in bash; only when
+/// the RUN then masks no failure.
+fn pipefail_fix(cx: &Checker<'_>, index: usize) -> Option<Fix> {
+    let ins = cx.dockerfile.instructions.get(index)?;
+    if ins.keyword != Keyword::Run || ins.is_exec_form() {
+        return None;
+    }
+    let argv = &cx.model.context(index).shell;
+    let clean = |scripts: &[Script]| {
+        !scripts.is_empty()
+            && scripts
+                .iter()
+                .all(|s| s.is_analyzed() && !s.pipelines.iter().any(|p| masks(s, p)))
+    };
+    if argv
+        .iter()
+        .map(String::as_str)
+        .eq(plimsoll_model::DEFAULT_SHELL)
+        && root_image(cx.model, index).is_some_and(is_gnu_distro)
+    {
+        let scripts = analyze_run(cx.dockerfile, ins, &Shell::from_argv(&BASH_PIPEFAIL));
+        if !clean(&scripts) {
+            return None;
+        }
+        let shell = format!(
+            "SHELL [{}]\n{}",
+            BASH_PIPEFAIL.map(|a| format!("\"{a}\"")).join(", "),
+            indent_of(cx, ins.span.start)
+        );
+        return Some(Fix::unsafe_(
+            "Run the stage's scripts in bash with pipefail",
+            vec![Edit::insert(ins.span.start, shell)],
+        ));
+    }
+    let bash = argv
+        .first()
+        .is_some_and(|a| a.rsplit('/').next() == Some("bash"));
+    let [script] = cx.scripts(index) else {
+        return None;
+    };
+    if !bash || script.source != ScriptSource::ShellForm {
+        return None;
+    }
+    let edit = Edit::insert(ins.rest.source_offset(0), "set -o pipefail && ");
+    let scripts = reanalyze(cx, index, std::slice::from_ref(&edit))?;
+    let same = scripts.first().is_some_and(|s| {
+        s.text == format!("set -o pipefail && {}", script.text)
+            && s.commands.len() == script.commands.len() + 1
+    });
+    (same && clean(&scripts)).then(|| Fix::unsafe_("Set pipefail for this RUN", vec![edit]))
 }
