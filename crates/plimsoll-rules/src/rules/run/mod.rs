@@ -3,6 +3,7 @@ use crate::Rule;
 
 mod common;
 
+mod archive_copied_then_extracted;
 mod cd_instead_of_workdir;
 mod consecutive_runs;
 mod gem_unpinned;
@@ -37,4 +38,5 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &wget_without_progress::WgetWithoutProgress,
     &consecutive_runs::ConsecutiveRuns,
     &missing_healthcheck::MissingHealthcheck,
+    &archive_copied_then_extracted::ArchiveCopiedThenExtracted,
 ];
