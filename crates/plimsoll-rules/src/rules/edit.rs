@@ -139,6 +139,32 @@ pub(crate) fn indent_of<'a>(cx: &Checker<'a>, at: usize) -> &'a str {
         .unwrap_or("")
 }
 
+/// Where to insert an instruction before instruction `index`: before the
+/// comment lines right above it, so that a pragma there stays with it.
+pub(crate) fn before_comments(cx: &Checker<'_>, index: usize) -> usize {
+    let df = cx.dockerfile;
+    let Some(ins) = df.instructions.get(index) else {
+        return 0;
+    };
+    let floor = index
+        .checked_sub(1)
+        .and_then(|p| df.instructions.get(p))
+        .map_or(0, |p| p.span.end);
+    let mut at = ins.span.start - indent_of(cx, ins.span.start).len();
+    for c in df.comments.iter().rev() {
+        if c.span.end > at || c.span.start < floor {
+            continue;
+        }
+        let line_start = c.span.start - indent_of(cx, c.span.start).len();
+        let adjacent = df.text.get(c.span.end..at) == Some("\n");
+        if !adjacent || line_start <= floor {
+            break;
+        }
+        at = line_start;
+    }
+    at
+}
+
 /// The words of every command, for comparing scripts.
 pub(crate) fn command_words(commands: &[Command]) -> Vec<Vec<&str>> {
     commands

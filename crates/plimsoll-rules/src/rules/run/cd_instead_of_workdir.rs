@@ -1,4 +1,4 @@
-use crate::rules::edit::{command_words, indent_of, reparse};
+use crate::rules::edit::{before_comments, command_words, indent_of, reparse};
 use crate::rules::prelude::*;
 use plimsoll_shell::{Command, Connector, Nesting, Script, ScriptSource, analyze_run};
 
@@ -158,14 +158,15 @@ fn workdir(cx: &Checker<'_>, index: usize) -> Option<Fix> {
     if !plain || !alone || next.connector_before != Some(Connector::And) || next.background {
         return None;
     }
+    let at = before_comments(cx, index);
     let edits = vec![
         Edit::insert(
-            ins.span.start,
-            format!("WORKDIR {dir}\n{}", indent_of(cx, ins.span.start)),
+            at,
+            format!("{}WORKDIR {dir}\n", indent_of(cx, ins.span.start)),
         ),
         Edit::delete(Span::new(cd.span.start, next.span.start)),
     ];
-    let df = reparse(cx, ins.span, &edits)?;
+    let df = reparse(cx, Span::new(at, ins.span.end), &edits)?;
     let [w, run] = df.instructions.as_slice() else {
         return None;
     };

@@ -1,4 +1,4 @@
-use crate::rules::edit::{indent_of, is_gnu_distro, reanalyze, root_image};
+use crate::rules::edit::{before_comments, indent_of, is_gnu_distro, reanalyze, root_image};
 use crate::rules::prelude::*;
 use plimsoll_shell::{Pipeline, Script, ScriptSource, Shell, analyze_run};
 
@@ -148,14 +148,15 @@ fn pipefail_fix(cx: &Checker<'_>, index: usize) -> Option<Fix> {
         if !clean(&scripts) {
             return None;
         }
+        let at = before_comments(cx, index);
         let shell = format!(
-            "SHELL [{}]\n{}",
+            "{}SHELL [{}]\n",
+            indent_of(cx, ins.span.start),
             BASH_PIPEFAIL.map(|a| format!("\"{a}\"")).join(", "),
-            indent_of(cx, ins.span.start)
         );
         return Some(Fix::unsafe_(
             "Run the stage's scripts in bash with pipefail",
-            vec![Edit::insert(ins.span.start, shell)],
+            vec![Edit::insert(at, shell)],
         ));
     }
     let bash = argv
