@@ -118,7 +118,7 @@ pub(crate) fn later_runs_rely_on(
                 s.commands
                     .iter()
                     .take_while(|c| !refreshes(c))
-                    .any(|c| needs(c))
+                    .any(&needs)
             })
         })
 }
