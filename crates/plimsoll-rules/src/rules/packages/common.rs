@@ -114,12 +114,9 @@ pub(crate) fn later_runs_rely_on(
     (index + 1..cx.dockerfile.instructions.len())
         .filter(|&j| cx.model.lineage_before(j).contains(&index))
         .any(|j| {
-            cx.scripts(j).iter().any(|s| {
-                s.commands
-                    .iter()
-                    .take_while(|c| !refreshes(c))
-                    .any(&needs)
-            })
+            cx.scripts(j)
+                .iter()
+                .any(|s| s.commands.iter().take_while(|c| !refreshes(c)).any(&needs))
         })
 }
 
