@@ -390,6 +390,78 @@ pub(super) fn curl_insecure(arg: &str) -> bool {
     false
 }
 
+/// curl's long options that take a value in the next word.
+const CURL_LONG_WITH_VALUE: &[&str] = &[
+    "--user-agent",
+    "--cookie",
+    "--cookie-jar",
+    "--continue-at",
+    "--data",
+    "--data-ascii",
+    "--data-binary",
+    "--data-raw",
+    "--data-urlencode",
+    "--dump-header",
+    "--referer",
+    "--cert",
+    "--cert-type",
+    "--key",
+    "--key-type",
+    "--form",
+    "--form-string",
+    "--header",
+    "--config",
+    "--max-time",
+    "--output",
+    "--output-dir",
+    "--proxy",
+    "--quote",
+    "--range",
+    "--request",
+    "--time-cond",
+    "--upload-file",
+    "--user",
+    "--proxy-user",
+    "--write-out",
+    "--url",
+    "--cacert",
+    "--capath",
+    "--connect-timeout",
+    "--retry",
+    "--retry-delay",
+    "--retry-max-time",
+    "--limit-rate",
+    "--resolve",
+    "--interface",
+    "--netrc-file",
+    "--proto",
+    "--proto-redir",
+    "--json",
+    "--variable",
+    "--expand-url",
+    "--expand-data",
+];
+
+/// True when a curl argument is an option whose value is the next word
+/// (`-o`, `-fsSLo`, `--output`), so that word is not an option.
+pub(super) fn curl_takes_value(arg: &str) -> bool {
+    if arg.starts_with("--") {
+        return !arg.contains('=') && CURL_LONG_WITH_VALUE.contains(&arg);
+    }
+    let Some(bundle) = arg.strip_prefix('-') else {
+        return false;
+    };
+    for (i, c) in bundle.char_indices() {
+        if CURL_SHORT_WITH_VALUE.contains(c) {
+            return i + c.len_utf8() == bundle.len();
+        }
+        if !c.is_ascii_alphanumeric() {
+            return false;
+        }
+    }
+    false
+}
+
 /// `pip`, `pip3`, `pip3.12`, `python -m pip`, `uv pip`, `uv`: the
 /// invocation whose arguments are pip's (or uv's) own.
 pub(super) fn pip_like(cmd: &Command) -> Option<Invocation<'_>> {
@@ -678,6 +750,9 @@ mod tests {
         assert!(!curl_insecure("-fsSLo"));
         assert!(!curl_insecure("--keepalive-time"));
         assert!(!curl_insecure("-"));
+        assert!(curl_takes_value("-o") && curl_takes_value("-fsSLo"));
+        assert!(curl_takes_value("--data") && !curl_takes_value("--data=x"));
+        assert!(!curl_takes_value("-okube") && !curl_takes_value("-fsSL"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use super::common::{
-    SetBy, Setting, arg_values, config_entry, curl_insecure, file_name, is_false, is_true,
-    pip_like, settings, written_lines,
+    SetBy, Setting, arg_values, config_entry, curl_insecure, curl_takes_value, file_name, is_false,
+    is_true, pip_like, settings, written_lines,
 };
 use crate::rules::packages::common::commands;
 use crate::rules::prelude::*;
@@ -258,7 +258,16 @@ fn command(cx: &Checker<'_>, index: usize, cmd: &Command, found: &mut Vec<(Span,
     let mut flag = |span: Span, msg: String| found.push((span, msg));
     match program {
         "curl" => {
-            for (v, span) in options(cx, index, &inv) {
+            let mut value_next = false;
+            let mut opts = Vec::new();
+            for w in inv.args {
+                if std::mem::take(&mut value_next) {
+                    continue;
+                }
+                value_next = curl_takes_value(w.value_or_text());
+                opts.extend(arg_values(cx, index, w).into_iter().map(|v| (v, w.span)));
+            }
+            for (v, span) in opts {
                 if curl_insecure(&v) {
                     flag(
                         span,
