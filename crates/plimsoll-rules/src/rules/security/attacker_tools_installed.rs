@@ -1,6 +1,7 @@
+use super::common::Runs;
 use crate::rules::packages::common::{
-    APK_VALUE_FLAGS, APT_VALUE_FLAGS, RPM_VALUE_FLAGS, ZYPPER_VALUE_FLAGS, commands, ships,
-    subcommand_in, word_values,
+    APK_VALUE_FLAGS, APT_VALUE_FLAGS, RPM_VALUE_FLAGS, ZYPPER_VALUE_FLAGS, ships, subcommand_in,
+    word_values,
 };
 use crate::rules::prelude::*;
 use plimsoll_shell::{Command, Word};
@@ -21,7 +22,8 @@ declare_rule! {
     /// add`, `yum`/`dnf`/`microdnf`/`tdnf install`, `zypper install`/`in`
     /// and `pacman -S`, with version pins, architectures and release
     /// suffixes removed (`sudo=1.9.13p3-1`, `openssh-server-8.0p1`,
-    /// `netcat-openbsd:amd64`) and ARG/ENV variables expanded.
+    /// `netcat-openbsd:amd64`) and ARG/ENV variables expanded; commands
+    /// inside `sh -c "…"` strings count too.
     ///
     /// It stays quiet for a stage the image does not ship (a build stage
     /// that is only copied from), and when a later command in the image's
@@ -104,7 +106,8 @@ struct Event<'c> {
 
 impl Rule for AttackerToolsInstalled {
     fn check(&self, cx: &mut Checker<'_>) {
-        let sites = commands(cx);
+        let runs = Runs::new(cx);
+        let sites = runs.sites(cx);
         let mut events: Vec<Event<'_>> = Vec::new();
         for site in &sites {
             if !ships(cx.model, site.index) {

@@ -1,4 +1,5 @@
-use crate::rules::packages::common::{Site, commands};
+use super::common::Runs;
+use crate::rules::packages::common::Site;
 use crate::rules::prelude::*;
 use plimsoll_shell::Command;
 
@@ -13,9 +14,10 @@ declare_rule! {
     /// policy`, `apk add`, `dnf install`, `zypper in`, `pacman -S pkg`…),
     /// also when run through `xargs`, `sudo` or `env`.
     ///
-    /// It stays quiet when the same RUN installs, when it runs a script
-    /// after the update (`bash /tmp/install.sh`, `./setup.sh`, `sh -c
-    /// "…"`: the script may install with the fresh index), and for the
+    /// Commands in a `sh -c "…"` (or `su -c`) string are read too. It
+    /// stays quiet when the same RUN installs, when it runs a script file
+    /// after the update (`bash /tmp/install.sh`, `./setup.sh`: the script
+    /// may install with the fresh index), and for the
     /// commands whose `update` upgrades packages rather than the index
     /// (`yum update`, `dnf update`, `zypper update`): those are complete
     /// steps.
@@ -78,7 +80,8 @@ enum Family {
 
 impl Rule for PackageIndexUpdateAlone {
     fn check(&self, cx: &mut Checker<'_>) {
-        let sites = commands(cx);
+        let runs = Runs::new(cx);
+        let sites = runs.sites(cx);
         let mut found = Vec::new();
         for (k, site) in sites.iter().enumerate() {
             let Some(family) = refresh(site.cmd) else {
@@ -147,9 +150,10 @@ fn refresh(cmd: &Command) -> Option<Family> {
 }
 
 /// True when a command runs a script plimsoll cannot see into: a shell
-/// given a file or a `-c` string (`bash /tmp/install.sh`, `sh -c "…"`),
-/// `source`/`.`, a program given by path (`./install.sh`), or a command
-/// word that is a variable. Such a script may install with the index.
+/// given a file (`bash /tmp/install.sh`; a `-c` string is read as a
+/// script of its own), `source`/`.`, a program given by path
+/// (`./install.sh`), or a command word that is a variable. Such a script
+/// may install with the index.
 fn runs_script(cmd: &Command) -> bool {
     let Some(inv) = cmd.effective() else {
         return false;
@@ -158,16 +162,18 @@ fn runs_script(cmd: &Command) -> bool {
         return true;
     };
     let base = name.rsplit('/').next().unwrap_or(name);
-    if matches!(
-        base,
-        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "source" | "."
-    ) {
-        return inv
-            .args
-            .iter()
-            .any(|a| !a.value_or_text().starts_with('-') || a.is("-c"));
+    match base {
+        "source" | "." => true,
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" => {
+            let flags = || inv.args.iter().map(|a| a.value_or_text());
+            let has_c = flags().any(|v| {
+                v.strip_prefix('-')
+                    .is_some_and(|f| !f.starts_with('-') && f.contains('c'))
+            });
+            !has_c && flags().any(|v| !v.starts_with('-'))
+        }
+        _ => name.contains('/') || name.ends_with(".sh"),
     }
-    name.contains('/') || name.ends_with(".sh")
 }
 
 /// True when a command reads the index of `family`: the package manager

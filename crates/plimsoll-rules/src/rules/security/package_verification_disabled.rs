@@ -1,10 +1,8 @@
 use super::common::{
-    Setting, arg_values, config_entry, file_name, is_false, is_true, settings, unverified_download,
-    written_lines,
+    Runs, Setting, arg_values, config_entry, file_name, is_false, is_true, settings,
+    unverified_download, written_lines,
 };
-use crate::rules::packages::common::{
-    APK_VALUE_FLAGS, RPM_VALUE_FLAGS, ZYPPER_VALUE_FLAGS, commands,
-};
+use crate::rules::packages::common::{APK_VALUE_FLAGS, RPM_VALUE_FLAGS, ZYPPER_VALUE_FLAGS};
 use crate::rules::prelude::*;
 use plimsoll_shell::{Command, Invocation, Word};
 
@@ -12,7 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Flags a Dockerfile that turns off the signature (or checksum)
     /// verification a package manager does to prove that packages come
-    /// from their publisher:
+    /// from their publisher (also inside `sh -c "…"` and `su -c "…"`
+    /// strings):
     /// - `apk --allow-untrusted` (not `apk index`, which only indexes);
     /// - apt-get/apt/aptitude `--allow-unauthenticated`,
     ///   `--allow-insecure-repositories`, `--force-yes`, and `-o` with
@@ -114,12 +113,13 @@ declare_rule! {
 impl Rule for PackageVerificationDisabled {
     fn check(&self, cx: &mut Checker<'_>) {
         let mut found: Vec<(Span, String)> = Vec::new();
-        for s in settings(cx) {
+        let runs = Runs::new(cx);
+        for s in settings(cx, &runs) {
             if let Some(msg) = setting(&s) {
                 found.push((s.span, msg));
             }
         }
-        for site in commands(cx) {
+        for site in runs.sites(cx) {
             command(cx, site.index, site.cmd, &mut found);
             for w in &site.cmd.args {
                 for (span, msg) in deb_lines(&w.text, w.span) {
@@ -127,7 +127,7 @@ impl Rule for PackageVerificationDisabled {
                 }
             }
         }
-        for w in written_lines(cx) {
+        for w in written_lines(cx, &runs) {
             if let Some(msg) = config_line(&w.line, w.target.as_deref()) {
                 found.push((w.span, msg));
             }

@@ -1,8 +1,7 @@
 use super::common::{
-    SetBy, Setting, arg_values, config_entry, curl_insecure, curl_takes_value, file_name, is_false,
-    is_true, pip_like, settings, written_lines,
+    Runs, SetBy, Setting, arg_values, config_entry, curl_insecure, curl_takes_value, file_name,
+    is_false, is_true, pip_like, settings, written_lines,
 };
-use crate::rules::packages::common::commands;
 use crate::rules::prelude::*;
 use plimsoll_shell::{Command, Invocation};
 
@@ -13,7 +12,8 @@ declare_rule! {
     /// with `ENV`, as an `ARG` default, or in a `RUN`: `X=1 cmd`,
     /// `export X=1`, `env X=1 cmd`, `go env -w X=1`) or a configuration
     /// line a `RUN` writes into a file (`echo … > file`, `… | tee file`,
-    /// `cat <<EOF > file`, `sed -i s/…/…/ file`).
+    /// `cat <<EOF > file`, `sed -i s/…/…/ file`). Commands inside a
+    /// `sh -c "…"` or `su -c "…"` string are read too.
     ///
     /// Options:
     /// - `curl -k`/`--insecure` (also in a bundle such as `-fsSLk`, not in
@@ -122,7 +122,8 @@ declare_rule! {
 impl Rule for TlsVerificationDisabled {
     fn check(&self, cx: &mut Checker<'_>) {
         let mut found: Vec<(Span, String)> = Vec::new();
-        for s in settings(cx) {
+        let runs = Runs::new(cx);
+        for s in settings(cx, &runs) {
             if let Some(msg) = setting(&s) {
                 let msg = if s.by == SetBy::Env {
                     format!("{msg}; ENV also keeps it in every container of the image")
@@ -132,10 +133,10 @@ impl Rule for TlsVerificationDisabled {
                 found.push((s.span, msg));
             }
         }
-        for site in commands(cx) {
+        for site in runs.sites(cx) {
             command(cx, site.index, site.cmd, &mut found);
         }
-        for w in written_lines(cx) {
+        for w in written_lines(cx, &runs) {
             if let Some(msg) = config_line(&w.line, w.target.as_deref()) {
                 let msg = match &w.target {
                     Some(t) => format!("{msg} (written to {t})"),
