@@ -115,7 +115,11 @@ fn logical(word: &Word) -> Option<LogicalText> {
     let mut text = String::new();
     let mut offsets = Vec::new();
     match word.quoting {
-        Quoting::Single | Quoting::Double if word.text.len() >= 2 => {
+        Quoting::Single | Quoting::Double
+            if word.text.len() >= 2
+                && (word.text.starts_with('\'') && word.text.ends_with('\'')
+                    || word.text.starts_with('"') && word.text.ends_with('"')) =>
+        {
             let body = &word.text[1..word.text.len() - 1];
             let double = word.quoting == Quoting::Double;
             let mut chars = body.char_indices().peekable();
