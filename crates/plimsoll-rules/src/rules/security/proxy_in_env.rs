@@ -44,8 +44,9 @@ declare_rule! {
     ///
     /// ## References
     /// Practice 39 of the catalogue. No Dockerfile scanner checks this.
-    /// Docker's documentation of the predefined ARGs describes how they
-    /// stay out of the history unless declared.
+    /// Docker's documentation of the predefined ARGs
+    /// (<https://docs.docker.com/reference/dockerfile/#predefined-args>)
+    /// describes how they stay out of the history unless declared.
     ///
     /// The reference corpus (official and widely used images, built on
     /// public CI) sets no proxy; the pattern comes from images built behind
@@ -56,7 +57,7 @@ declare_rule! {
         aliases: [],
         severity: Warning,
         summary: "Proxy set with ENV or ARG: pass it with --build-arg",
-        url: Some("https://docs.docker.com/reference/dockerfile/#predefined-args"),
+        url: None,
         fixable: false,
         default_enabled: true,
     }

@@ -566,20 +566,16 @@ fn config_line(line: &str, target: Option<&str>) -> Option<String> {
     let (key, value) = config_entry(line)?;
     let curlrc = target.is_some_and(|t| file_name(t).ends_with("curlrc"));
     let what = match key.as_str() {
-        "sslverify" if is_false(&value) => "yum/dnf (or git) accept any certificate",
-        "strict-ssl" | "enablestrictssl" if is_false(&value) => {
-            "npm/yarn accept any registry certificate"
-        }
-        "trusted-host" if !value.is_empty() => "pip accept any certificate from that host",
-        "check_certificate" | "check-certificate" if is_false(&value) => {
-            "wget accept any certificate"
-        }
-        "ssl_verify" if is_false(&value) => "conda accept any certificate",
+        "sslverify" if is_false(&value) => "yum/dnf (or git)",
+        "strict-ssl" | "enablestrictssl" if is_false(&value) => "npm/yarn",
+        "trusted-host" if !value.is_empty() => "pip, for that host",
+        "check_certificate" | "check-certificate" if is_false(&value) => "wget",
+        "ssl_verify" if is_false(&value) => "the program that reads it (conda, …)",
         "insecure" | "-k" | "--insecure" if curlrc && (value.is_empty() || is_true(&value)) => {
-            "curl accept any certificate"
+            "curl"
         }
-        k if apt_verify_key(k) && is_false(&value) => "apt accept any repository certificate",
+        k if apt_verify_key(k) && is_false(&value) => "apt",
         _ => return None,
     };
-    Some(format!("`{line}` makes {what}"))
+    Some(format!("`{line}` turns off TLS certificate verification for {what}"))
 }
