@@ -577,5 +577,7 @@ fn config_line(line: &str, target: Option<&str>) -> Option<String> {
         k if apt_verify_key(k) && is_false(&value) => "apt",
         _ => return None,
     };
-    Some(format!("`{line}` turns off TLS certificate verification for {what}"))
+    Some(format!(
+        "`{line}` turns off TLS certificate verification for {what}"
+    ))
 }
