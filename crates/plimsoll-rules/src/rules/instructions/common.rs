@@ -8,7 +8,7 @@ use plimsoll_syntax::{Instruction, Keyword, Word};
 /// an `ONBUILD` (`onbuild` set), with the index of the top-level
 /// instruction that holds it.
 #[derive(Clone, Copy)]
-pub(super) struct Target<'a> {
+pub(crate) struct Target<'a> {
     pub index: usize,
     pub ins: &'a Instruction,
     pub onbuild: bool,
@@ -16,7 +16,7 @@ pub(super) struct Target<'a> {
 
 /// Every instruction of `keyword`, top-level ones and, when
 /// `with_onbuild`, `ONBUILD` triggers too, in source order.
-pub(super) fn targets<'a>(
+pub(crate) fn targets<'a>(
     cx: &Checker<'a>,
     keyword: Keyword,
     with_onbuild: bool,
@@ -72,7 +72,7 @@ impl Target<'_> {
     }
 }
 
-pub(super) fn has_variables(cx: &Checker<'_>, word: &str) -> bool {
+pub(crate) fn has_variables(cx: &Checker<'_>, word: &str) -> bool {
     !plimsoll_expand::variable_references(word, cx.dockerfile.escape).is_empty()
 }
 

@@ -1,7 +1,7 @@
 //! Rules about single instructions and their arguments.
 use crate::Rule;
 
-mod common;
+pub(crate) mod common;
 mod ports;
 
 mod add_instead_of_copy;
