@@ -7,7 +7,7 @@ mod apt_get_missing_yes;
 mod apt_instead_of_apt_get;
 mod apt_lists_not_deleted;
 mod apt_unpinned_package;
-mod common;
+pub(crate) mod common;
 mod dnf_clean_missing;
 mod dnf_missing_yes;
 mod dnf_unpinned_package;
