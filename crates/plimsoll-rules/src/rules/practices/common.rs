@@ -4,7 +4,7 @@
 
 use crate::Checker;
 use plimsoll_model::{Base, ImageRef, mount_option};
-use plimsoll_shell::{Command, Connector, RedirectOp, Script, Word};
+use plimsoll_shell::{Command, RedirectOp, Script, Word};
 use plimsoll_syntax::{Instruction, Keyword};
 
 pub(super) use crate::rules::common::ships;
@@ -297,8 +297,6 @@ pub(super) enum Content {
 pub(super) struct WrittenFile {
     /// Absolute path in the image.
     pub path: String,
-    /// The instruction that (last) wrote it.
-    pub instruction: usize,
     pub content: Content,
 }
 
@@ -318,14 +316,10 @@ pub(super) fn written_files(cx: &Checker<'_>) -> Vec<WrittenFile> {
     order.push(last);
     order.sort_unstable();
     let mut files: Vec<WrittenFile> = Vec::new();
-    let mut set = |files: &mut Vec<WrittenFile>, path: String, i: usize, content: Option<Content>| {
+    let set = |files: &mut Vec<WrittenFile>, path: String, content: Option<Content>| {
         files.retain(|f| f.path != path);
         if let Some(content) = content {
-            files.push(WrittenFile {
-                path,
-                instruction: i,
-                content,
-            });
+            files.push(WrittenFile { path, content });
         }
     };
     for i in order {
@@ -333,12 +327,12 @@ pub(super) fn written_files(cx: &Checker<'_>) -> Vec<WrittenFile> {
         match ins.keyword {
             Keyword::Copy | Keyword::Add => {
                 for (path, content) in copied_files(cx, i, ins) {
-                    set(&mut files, path, i, content);
+                    set(&mut files, path, content);
                 }
             }
             Keyword::Run => {
                 for (path, content) in run_written(cx, i, ins, &files) {
-                    set(&mut files, path, i, content);
+                    set(&mut files, path, content);
                 }
             }
             _ => {}
@@ -613,9 +607,4 @@ pub(super) fn program_file<'f>(
         let p = format!("{d}/{v}");
         files.iter().find(|f| f.path == p)
     })
-}
-
-/// How the command is joined to the one before it.
-pub(super) fn after_and(cmd: &Command) -> bool {
-    matches!(cmd.connector_before, Some(Connector::And))
 }
