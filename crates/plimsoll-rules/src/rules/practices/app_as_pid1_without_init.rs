@@ -108,18 +108,18 @@ impl Rule for AppAsPid1WithoutInit {
                 "Java"
             }
             Some("node" | "nodejs") if !ops.is_empty() => "Node.js",
-            Some("npm" | "yarn" | "pnpm")
+            Some(tool @ ("npm" | "yarn" | "pnpm"))
                 if ops
                     .first()
                     .is_some_and(|w| matches!(w.value.as_deref(), Some("start" | "run" | "run-script"))) =>
             {
-                "npm"
+                tool
             }
             _ => return,
         };
         let span = inv.name.span.cover(cmd.span);
-        let why = if what == "npm" {
-            "npm does not pass signals on to the program it starts"
+        let why = if matches!(what, "npm" | "yarn" | "pnpm") {
+            "it does not pass signals on to the program it starts"
         } else {
             "it does not reap zombie processes and may ignore `docker stop`'s SIGTERM"
         };

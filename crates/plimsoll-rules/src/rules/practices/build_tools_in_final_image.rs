@@ -24,7 +24,10 @@ declare_rule! {
     ///   `dnf remove`…), the pattern of official images that build from
     ///   source and clean up in one layer;
     /// - for packages whose name is not literal (`$BUILD_DEPS` with an
-    ///   unknown value).
+    ///   unknown value);
+    /// - when the image's command is one of the tools it installs
+    ///   (`ENTRYPOINT ["git"]`, `CMD ["make"]`): a tool image, whose tools
+    ///   are its purpose.
     ///
     /// ## Why is this bad?
     /// Compilers, headers and version-control tools are needed to build the
@@ -166,6 +169,13 @@ impl Rule for BuildToolsInFinalImage {
         if multi_stage {
             return;
         }
+        // An image whose command is one of the tools (`ENTRYPOINT
+        // ["make"]`) is a tool image: the tools are its point.
+        let main = super::common::MainProcess::of(cx);
+        let program = main.entrypoint.or(main.cmd).and_then(|i| {
+            let cmd = cx.command_scripts(i).first()?.commands.first()?;
+            cmd.effective()?.basename().map(str::to_string)
+        });
         let mut found = Vec::new();
         for (i, _) in cx.instructions() {
             let scripts = cx.scripts(i);
@@ -187,7 +197,13 @@ impl Rule for BuildToolsInFinalImage {
                         }
                     }
                 }
-                if tools.is_empty() || commands[k + 1..].iter().any(|c| removes_packages(c)) {
+                let tool_image = program.as_deref().is_some_and(|p| {
+                    tools.iter().any(|t| t == p || (t.starts_with("golang") && p == "go"))
+                });
+                if tools.is_empty()
+                    || tool_image
+                    || commands[k + 1..].iter().any(|c| removes_packages(c))
+                {
                     continue;
                 }
                 found.push((cmd.span, tools));

@@ -18,7 +18,8 @@ declare_rule! {
     /// of a later stage (as BuildKit does) and is not considered. Programs
     /// are compared by their file name (`/usr/bin/python3` is `python3`).
     /// Shell-form `CMD`s under an exec-form `ENTRYPOINT` are DL3025's
-    /// concern.
+    /// concern. (The reference corpus of real Dockerfiles has no case of
+    /// either mistake; the fixture shows them.)
     ///
     /// ## Why is this bad?
     /// `ENTRYPOINT` names the program and `CMD` its default arguments; the

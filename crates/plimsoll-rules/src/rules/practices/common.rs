@@ -420,6 +420,8 @@ fn run_written(
             if cmd.nesting.function || cmd.nesting.substitution || cmd.after_cd.is_some() {
                 continue;
             }
+            // A write that may or may not happen: its text is unknown.
+            let conditional = cmd.nesting.control_flow || cmd.nesting.condition;
             let heredoc = cmd.redirects.iter().find_map(|r| match (r.op, r.body) {
                 (RedirectOp::Heredoc { .. }, Some(body)) => ins
                     .heredocs
@@ -443,7 +445,7 @@ fn run_written(
                     None
                 };
                 if let Some(p) = path.and_then(|p| absolute(cx, i, &p)) {
-                    let content = (!append).then_some(Content::Heredoc {
+                    let content = (!append && !conditional).then_some(Content::Heredoc {
                         instruction: i,
                         heredoc: k,
                     });
@@ -455,6 +457,7 @@ fn run_written(
                 continue;
             };
             let text = printed_text(cmd);
+            let text = text.filter(|_| !conditional);
             let content = match (text, append) {
                 (Some(t), false) => Some(Content::Text(t)),
                 (Some(t), true) => current(&out, &path).map(|before| Content::Text(before + &t)),

@@ -14,7 +14,7 @@ declare_rule! {
     /// | `openjdk` | any tag without `slim`/`alpine` | `eclipse-temurin:<v>-jre`, distroless Java |
     /// | `eclipse-temurin`, `amazoncorretto`, `ibm-semeru-runtimes`, `sapmachine` | JDK tags (`21`, `21-jdk`, `21-jdk-jammy`) | `-jre` |
     /// | `centos` | any | `ubi-minimal`, `rockylinux:9-minimal` (CentOS is also end-of-life) |
-    /// | `fedora` | any | `fedora-minimal` |
+    /// | `fedora` | any | `registry.fedoraproject.org/fedora-minimal` |
     /// | `golang`, `rust`, `gcc`, `maven`, `gradle` | any | a build stage, and scratch/distroless or a JRE image to run |
     ///
     /// A tag is "full-size" when every part of it (split at `-`) is a
@@ -84,7 +84,7 @@ fn kind(name: &str) -> Option<Kind> {
         "eclipse-temurin" | "amazoncorretto" | "ibm-semeru-runtimes" | "sapmachine" => Kind::Jdk,
         "openjdk" => Kind::OpenJdk,
         "centos" => Kind::Minimal("`redhat/ubi9-minimal` or `rockylinux:9-minimal`"),
-        "fedora" => Kind::Minimal("`fedora-minimal`"),
+        "fedora" => Kind::Minimal("`registry.fedoraproject.org/fedora-minimal`"),
         "golang" | "rust" | "gcc" | "maven" | "gradle" => Kind::Toolchain,
         _ => return None,
     })

@@ -22,7 +22,8 @@ declare_rule! {
     /// `UndefinedVar` reports the same mistake in the instructions BuildKit
     /// expands itself (`COPY`, `WORKDIR`, `ENV`, …); the shell expands the
     /// variables of `RUN`, so BuildKit cannot see them and only this rule
-    /// does. The two never report the same word.
+    /// does. The two never report the same word. (The reference corpus
+    /// redeclares its global ARGs everywhere, so it finds nothing there.)
     ///
     /// ## Why is this bad?
     /// An `ARG` before the first `FROM` is in scope only for the `FROM`

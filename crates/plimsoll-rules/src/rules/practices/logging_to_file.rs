@@ -6,7 +6,10 @@ declare_rule! {
     /// Flags an image whose main command (effective `ENTRYPOINT`/`CMD`,
     /// shell or exec form, `sh -c "…"` included) sends its logs to a file:
     /// - a redirection of standard output or error to a file (`> app.log`,
-    ///   `2>> /var/log/err.log`, `&> out.log`);
+    ///   `2>> /var/log/err.log`, `&> out.log`) by the command that keeps
+    ///   running (the last one), or by any command when the file's name
+    ///   says it is a log (`log`, `.out`, `.err`): a setup step such as
+    ///   `cat hosts >> /etc/hosts; exec app` writes data, not logs;
     /// - a log-file option: `--log-file`, `--logfile`, `--access-logfile`,
     ///   `--error-logfile`, `--log-path`, `--logpath`, `--access-log`,
     ///   `--error-log`, `--log` with a file path.
@@ -73,6 +76,12 @@ const OUTPUTS: &[&str] = &[
     "stderr",
 ];
 
+/// A file name that says it holds logs or output.
+fn looks_like_log(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    p.contains("log") || p.ends_with(".out") || p.ends_with(".err")
+}
+
 /// Looks like a file path (not a level such as `--log debug`).
 fn is_path(v: &str) -> bool {
     v.contains('/') || v.ends_with(".log") || v.ends_with(".txt")
@@ -84,7 +93,11 @@ impl Rule for LoggingToFile {
         let linked = linked_to_output(cx);
         let mut found = Vec::new();
         for (i, script) in main.scripts(cx) {
-            for cmd in script.commands.iter().filter(|c| !c.nesting.substitution) {
+            let last = super::common::last_top_level(script).map(|(k, _)| k);
+            for (k, cmd) in script.commands.iter().enumerate() {
+                if cmd.nesting.substitution {
+                    continue;
+                }
                 for r in &cmd.redirects {
                     if !r.writes() || !matches!(r.fd, None | Some(1) | Some(2)) {
                         continue;
@@ -92,7 +105,10 @@ impl Rule for LoggingToFile {
                     let Some(target) = r.target_value() else {
                         continue;
                     };
-                    if OUTPUTS.contains(&target) || is_linked(cx, i, target, &linked) {
+                    if OUTPUTS.contains(&target)
+                        || is_linked(cx, i, target, &linked)
+                        || (Some(k) != last && !looks_like_log(target))
+                    {
                         continue;
                     }
                     found.push((r.span, format!("its output is redirected to `{target}`")));

@@ -18,7 +18,10 @@ declare_rule! {
     /// Stays quiet when the final stage runs any `RUN` (it then uses the
     /// distribution's shell or packages), when its main command is in
     /// shell form or runs a shell (it needs `/bin/sh`), and for any other
-    /// base (`scratch`, distroless, Chainguard, language images).
+    /// base (`scratch`, distroless, Chainguard, language images). (In the
+    /// reference corpus every static Go build already ships on `scratch`
+    /// or on a final stage that installs packages, so it finds nothing
+    /// there.)
     ///
     /// ## Why is this bad?
     /// A static binary needs no libraries, shell or package manager. On

@@ -15,8 +15,9 @@ declare_rule! {
     /// - a daemon started by its init script (`service x start`,
     ///   `/etc/init.d/x start`, `rc-service x start`) followed by more
     ///   commands;
-    /// - `tail -f`, `sleep infinity` or `wait` after other commands, which
-    ///   keeps a container of background daemons alive.
+    /// - `tail -f`, `sleep infinity` or `wait` after a command that leaves
+    ///   a daemon running (`cron`, `sshd`, `nginx`, `php-fpm`, … or one of
+    ///   the above), which keeps a container of background daemons alive.
     ///
     /// Only the command the built image runs is checked (the last
     /// `ENTRYPOINT`/`CMD` of the final stage and the stages it is built
@@ -90,6 +91,22 @@ fn starts_daemon(cmd: &Command) -> bool {
     }
 }
 
+/// Programs that go to the background by themselves when started.
+const DAEMONS: &[&str] = &[
+    "cron", "crond", "sshd", "rsyslogd", "syslogd", "syslog-ng", "nginx", "httpd", "apachectl",
+    "apache2ctl", "postfix", "dbus-daemon", "mysqld_safe", "dockerd", "containerd", "memcached",
+    "redis-server", "php-fpm",
+];
+
+/// A command that leaves a daemon running in the background.
+fn daemon(cmd: &Command) -> bool {
+    cmd.background
+        || starts_daemon(cmd)
+        || cmd.effective().and_then(|i| i.basename()).is_some_and(|n| {
+            DAEMONS.contains(&n) || n.starts_with("php-fpm")
+        })
+}
+
 fn keeps_alive(cmd: &Command) -> bool {
     let Some(inv) = cmd.effective() else {
         return false;
@@ -132,7 +149,7 @@ impl Rule for SupervisorAsMainProcess {
                     Some("a command is sent to the background with `&`".to_string())
                 } else if starts_daemon(cmd) && k + 1 < top.len() {
                     Some("a daemon is started by its init script and more commands follow".to_string())
-                } else if keeps_alive(cmd) && k > 0 {
+                } else if keeps_alive(cmd) && top[..k].iter().any(|c| daemon(c)) {
                     Some(format!("`{name}` only keeps the container alive after other commands"))
                 } else {
                     None
