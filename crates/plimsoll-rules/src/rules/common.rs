@@ -70,4 +70,3 @@ pub(crate) fn ships(model: &SemanticModel<'_>, index: usize) -> bool {
     }
     false
 }
-

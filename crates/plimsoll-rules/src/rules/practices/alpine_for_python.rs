@@ -64,9 +64,8 @@ impl Rule for AlpineForPython {
                 .flat_map(|i| cx.scripts(i).iter().flat_map(|s| s.commands.iter()));
             runs.any(|c| {
                 pip(c).is_some_and(|inv| inv.subcommand_is("install"))
-                    || subcommand_in(c, &["apk"], &["add"], APK_VALUE_FLAGS).is_some_and(
-                        |(_, _, pkgs)| pkgs.iter().any(|w| w.is("py3-pip")),
-                    )
+                    || subcommand_in(c, &["apk"], &["add"], APK_VALUE_FLAGS)
+                        .is_some_and(|(_, _, pkgs)| pkgs.iter().any(|w| w.is("py3-pip")))
             })
         };
         if !python_alpine && !pip_on_alpine {

@@ -102,16 +102,12 @@ impl Rule for AppAsPid1WithoutInit {
         };
         let ops = inv.positional_args(&["-cp", "-classpath", "--class-path", "-m", "--module"]);
         let what = match inv.basename() {
-            Some("java")
-                if inv.has_flag(&["-jar", "-m", "--module"]) || !ops.is_empty() =>
-            {
-                "Java"
-            }
+            Some("java") if inv.has_flag(&["-jar", "-m", "--module"]) || !ops.is_empty() => "Java",
             Some("node" | "nodejs") if !ops.is_empty() => "Node.js",
             Some(tool @ ("npm" | "yarn" | "pnpm"))
-                if ops
-                    .first()
-                    .is_some_and(|w| matches!(w.value.as_deref(), Some("start" | "run" | "run-script"))) =>
+                if ops.first().is_some_and(|w| {
+                    matches!(w.value.as_deref(), Some("start" | "run" | "run-script"))
+                }) =>
             {
                 tool
             }

@@ -123,8 +123,15 @@ fn tool_name(package: &str) -> Option<&str> {
 
 /// The packages an install command adds: `apt-get install`, `apk add`,
 /// `yum|dnf|microdnf install`.
-fn installed<'c>(cmd: &'c Command) -> Option<Vec<&'c plimsoll_shell::Word>> {
-    if let Some((_, _, pkgs)) = subcommand_in(cmd, &["apt-get", "apt"], &["install"], APT_VALUE_FLAGS) {
+fn installed(cmd: &Command) -> Option<Vec<&plimsoll_shell::Word>> {
+    if !super::common::program(cmd)
+        .is_some_and(|p| super::common::SYSTEM_PACKAGE_MANAGERS.contains(&p))
+    {
+        return None;
+    }
+    if let Some((_, _, pkgs)) =
+        subcommand_in(cmd, &["apt-get", "apt"], &["install"], APT_VALUE_FLAGS)
+    {
         return Some(pkgs);
     }
     if let Some((_, _, pkgs)) = subcommand_in(cmd, &["apk"], &["add"], APK_VALUE_FLAGS) {
@@ -142,6 +149,11 @@ fn installed<'c>(cmd: &'c Command) -> Option<Vec<&'c plimsoll_shell::Word>> {
 /// A command that removes packages: what a RUN that builds and cleans up
 /// in one layer ends with.
 pub(super) fn removes_packages(cmd: &Command) -> bool {
+    if !super::common::program(cmd)
+        .is_some_and(|p| super::common::SYSTEM_PACKAGE_MANAGERS.contains(&p))
+    {
+        return false;
+    }
     subcommand_in(
         cmd,
         &["apt-get", "apt"],
@@ -157,7 +169,9 @@ pub(super) fn removes_packages(cmd: &Command) -> bool {
             RPM_VALUE_FLAGS,
         )
         .is_some()
-        || cmd.runs("dpkg").is_some_and(|i| i.has_flag(&["-r", "-P", "--purge", "--remove"]))
+        || cmd
+            .runs("dpkg")
+            .is_some_and(|i| i.has_flag(&["-r", "-P", "--purge", "--remove"]))
 }
 
 impl Rule for BuildToolsInFinalImage {
@@ -198,7 +212,9 @@ impl Rule for BuildToolsInFinalImage {
                     }
                 }
                 let tool_image = program.as_deref().is_some_and(|p| {
-                    tools.iter().any(|t| t == p || (t.starts_with("golang") && p == "go"))
+                    tools
+                        .iter()
+                        .any(|t| t == p || (t.starts_with("golang") && p == "go"))
                 });
                 if tools.is_empty()
                     || tool_image

@@ -28,10 +28,12 @@ impl MainProcess {
         let mut order = vec![last];
         order.extend(cx.model.lineage_before(last));
         let find = |k: Keyword| {
-            order
-                .iter()
-                .copied()
-                .find(|&i| cx.dockerfile.instructions.get(i).is_some_and(|x| x.keyword == k))
+            order.iter().copied().find(|&i| {
+                cx.dockerfile
+                    .instructions
+                    .get(i)
+                    .is_some_and(|x| x.keyword == k)
+            })
         };
         let entrypoint = find(Keyword::Entrypoint);
         let mut cmd = find(Keyword::Cmd);
@@ -126,9 +128,13 @@ pub(super) fn last_top_level(script: &Script) -> Option<(usize, &Command)> {
 pub(super) fn defines_function(script: &Script, name: &str) -> bool {
     script.text.lines().any(|l| {
         let l = l.trim_start();
-        let l = l.strip_prefix("function ").map(str::trim_start).unwrap_or(l);
-        l.strip_prefix(name)
-            .is_some_and(|rest| rest.trim_start().starts_with('(') || rest.trim_start().starts_with('{'))
+        let l = l
+            .strip_prefix("function ")
+            .map(str::trim_start)
+            .unwrap_or(l);
+        l.strip_prefix(name).is_some_and(|rest| {
+            rest.trim_start().starts_with('(') || rest.trim_start().starts_with('{')
+        })
     })
 }
 
@@ -237,8 +243,21 @@ pub(super) fn script_sets(script: &Script, k: usize, name: &str, value: Option<&
     })
 }
 
+/// The program a command runs (looking through `sudo` and the like), by
+/// file name: one cheap look before the detailed matching.
+pub(super) fn program(cmd: &Command) -> Option<&str> {
+    cmd.effective()?.basename()
+}
+
+/// Package managers that install and remove system packages.
+pub(super) const SYSTEM_PACKAGE_MANAGERS: &[&str] =
+    &["apt-get", "apt", "apk", "yum", "dnf", "microdnf", "dpkg"];
+
 /// The commands of a RUN's scripts, flattened.
-pub(super) fn run_commands<'c>(cx: &'c Checker<'_>, index: usize) -> impl Iterator<Item = &'c Command> {
+pub(super) fn run_commands<'c>(
+    cx: &'c Checker<'_>,
+    index: usize,
+) -> impl Iterator<Item = &'c Command> {
     cx.scripts(index).iter().flat_map(|s| s.commands.iter())
 }
 
@@ -249,7 +268,12 @@ pub(super) fn absolute(cx: &Checker<'_>, index: usize, path: &str) -> Option<Str
     if path.starts_with('/') {
         return Some(clean(path));
     }
-    let workdir = cx.model.context(index).workdir.as_deref().map(str::to_string);
+    let workdir = cx
+        .model
+        .context(index)
+        .workdir
+        .as_deref()
+        .map(str::to_string);
     let workdir = workdir.or_else(|| {
         let stage = cx.model.stage_of(index)?.index;
         rooted_in_scratch(cx, stage).then(|| "/".to_string())
@@ -410,10 +434,13 @@ fn run_written(
                 _ => None,
             };
         }
-        known.iter().find(|f| f.path == path).and_then(|f| match &f.content {
-            Content::Text(t) => Some(t.clone()),
-            _ => None,
-        })
+        known
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| match &f.content {
+                Content::Text(t) => Some(t.clone()),
+                _ => None,
+            })
     };
     for script in cx.scripts(i) {
         for cmd in &script.commands {
@@ -432,15 +459,16 @@ fn run_written(
             let target = cmd
                 .redirects
                 .iter()
-                .filter(|r| r.writes() && matches!(r.fd, None | Some(1)))
-                .last();
+                .rfind(|r| r.writes() && matches!(r.fd, None | Some(1)));
             let append = target.is_some_and(|r| r.op == RedirectOp::Append);
             let target_path = target.and_then(|r| r.target_value()).map(str::to_string);
             if let Some(k) = heredoc {
                 let path = if cmd.name_is("cat") {
                     target_path.clone()
                 } else if cmd.name_is("tee") {
-                    cmd.positional_args(&[]).first().and_then(|w| w.value.clone())
+                    cmd.positional_args(&[])
+                        .first()
+                        .and_then(|w| w.value.clone())
                 } else {
                     None
                 };
@@ -551,7 +579,12 @@ pub(super) fn file_script(cx: &Checker<'_>, file: &WrittenFile) -> Option<Script
             instruction,
             heredoc,
         } => {
-            let h = cx.dockerfile.instructions.get(*instruction)?.heredocs.get(*heredoc)?;
+            let h = cx
+                .dockerfile
+                .instructions
+                .get(*instruction)?
+                .heredocs
+                .get(*heredoc)?;
             Some(plimsoll_shell::analyze_heredoc(cx.dockerfile, h, &shell))
         }
         Content::Text(t) => Some(plimsoll_shell::analyze_text(t, &shell)),

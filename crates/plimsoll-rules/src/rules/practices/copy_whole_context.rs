@@ -74,7 +74,10 @@ impl Rule for CopyWholeContext {
                 continue;
             };
             for w in sources {
-                let v = cx.model.resolve(i, &w.value).unwrap_or_else(|| w.value.clone());
+                let v = cx
+                    .model
+                    .resolve(i, &w.value)
+                    .unwrap_or_else(|| w.value.clone());
                 let t = v.trim_start_matches("./");
                 if matches!(t, "" | "." | "*" | "./") && !v.starts_with("<<") {
                     found.push((w.span, ins.keyword.as_str()));

@@ -58,11 +58,9 @@ fn output_used(script: &Script, k: usize, cmd: &Command) -> Option<&'static str>
     if inv.has_flag(&["-O", "--remote-name", "--remote-name-all"]) {
         return Some("written to a file");
     }
-    if cmd
-        .redirects
-        .iter()
-        .any(|r| r.writes() && matches!(r.fd, None | Some(1)) && r.target_value() != Some("/dev/null"))
-    {
+    if cmd.redirects.iter().any(|r| {
+        r.writes() && matches!(r.fd, None | Some(1)) && r.target_value() != Some("/dev/null")
+    }) {
         return Some("written to a file");
     }
     let pipeline = script.pipelines.get(cmd.pipeline)?;

@@ -136,14 +136,23 @@ fn describe(a: &Added) -> String {
 /// What a removal names.
 enum Removed {
     /// `rm` of a path; `pattern` when its last component has a glob.
-    Path { dir: String, pattern: Option<String> },
+    Path {
+        dir: String,
+        pattern: Option<String>,
+    },
     Package(String),
 }
 
 fn deletes(r: &Removed, a: &Added) -> bool {
     match (r, a) {
         (Removed::Path { dir, pattern: None }, Added::Path(p)) => covers(dir, p),
-        (Removed::Path { dir, pattern: Some(pat) }, Added::Path(p)) => {
+        (
+            Removed::Path {
+                dir,
+                pattern: Some(pat),
+            },
+            Added::Path(p),
+        ) => {
             let (parent, name) = p.rsplit_once('/').unwrap_or(("", p));
             let parent = if parent.is_empty() { "/" } else { parent };
             (parent == dir && glob(pat, name)) || (pat == "*" && p != dir && covers(dir, p))
@@ -171,7 +180,10 @@ fn glob(pattern: &str, name: &str) -> bool {
 }
 
 fn package_name(v: &str) -> String {
-    v.split(['=', '<', '>', '~']).next().unwrap_or(v).to_string()
+    v.split(['=', '<', '>', '~'])
+        .next()
+        .unwrap_or(v)
+        .to_string()
 }
 
 /// What instruction `i` adds to the image.
@@ -240,6 +252,14 @@ fn url_basename(url: &str) -> Option<&str> {
 }
 
 fn added_by_command(cx: &Checker<'_>, i: usize, cmd: &Command, out: &mut Vec<Added>) {
+    let Some(program) = super::common::program(cmd) else {
+        return;
+    };
+    if !matches!(program, "curl" | "wget" | "git")
+        && !super::common::SYSTEM_PACKAGE_MANAGERS.contains(&program)
+    {
+        return;
+    }
     let cwd_path = |p: &str| -> Option<String> {
         if !p.starts_with('/') && cmd.after_cd.is_some() {
             return None;
@@ -300,23 +320,44 @@ fn added_by_command(cx: &Checker<'_>, i: usize, cmd: &Command, out: &mut Vec<Add
         }
         return;
     }
-    let installs = subcommand_in(cmd, &["apt-get", "apt"], &["install"], APT_VALUE_FLAGS)
-        .or_else(|| subcommand_in(cmd, &["yum", "dnf", "microdnf"], &["install"], RPM_VALUE_FLAGS));
+    let installs =
+        subcommand_in(cmd, &["apt-get", "apt"], &["install"], APT_VALUE_FLAGS).or_else(|| {
+            subcommand_in(
+                cmd,
+                &["yum", "dnf", "microdnf"],
+                &["install"],
+                RPM_VALUE_FLAGS,
+            )
+        });
     if let Some((_, _, pkgs)) = installs {
-        out.extend(pkgs.iter().filter_map(|w| w.value.as_deref()).map(|v| Added::Package(package_name(v))));
+        out.extend(
+            pkgs.iter()
+                .filter_map(|w| w.value.as_deref())
+                .map(|v| Added::Package(package_name(v))),
+        );
         return;
     }
     if let Some((inv, _, pkgs)) = subcommand_in(cmd, &["apk"], &["add"], APK_VALUE_FLAGS) {
         if let Some(v) = inv.flag_value(&["-t", "--virtual"]).and_then(|f| f.value) {
             out.push(Added::Package(v));
         }
-        out.extend(pkgs.iter().filter_map(|w| w.value.as_deref()).map(|v| Added::Package(package_name(v))));
+        out.extend(
+            pkgs.iter()
+                .filter_map(|w| w.value.as_deref())
+                .map(|v| Added::Package(package_name(v))),
+        );
     }
 }
 
 /// What a command of a RUN removes.
 fn removed_by(cx: &Checker<'_>, i: usize, cmd: &Command) -> Vec<Removed> {
     let mut out = Vec::new();
+    let Some(program) = super::common::program(cmd) else {
+        return out;
+    };
+    if program != "rm" && !super::common::SYSTEM_PACKAGE_MANAGERS.contains(&program) {
+        return out;
+    }
     if let Some(inv) = cmd.runs("rm") {
         for w in inv.positional_args(&[]) {
             let Some(v) = w.value.as_deref() else {
@@ -350,16 +391,21 @@ fn removed_by(cx: &Checker<'_>, i: usize, cmd: &Command) -> Vec<Removed> {
         }
         return out;
     }
-    let removes = subcommand_in(cmd, &["apt-get", "apt"], &["purge", "remove"], APT_VALUE_FLAGS)
-        .or_else(|| subcommand_in(cmd, &["apk"], &["del"], APK_VALUE_FLAGS))
-        .or_else(|| {
-            subcommand_in(
-                cmd,
-                &["yum", "dnf", "microdnf"],
-                &["remove", "erase"],
-                RPM_VALUE_FLAGS,
-            )
-        });
+    let removes = subcommand_in(
+        cmd,
+        &["apt-get", "apt"],
+        &["purge", "remove"],
+        APT_VALUE_FLAGS,
+    )
+    .or_else(|| subcommand_in(cmd, &["apk"], &["del"], APK_VALUE_FLAGS))
+    .or_else(|| {
+        subcommand_in(
+            cmd,
+            &["yum", "dnf", "microdnf"],
+            &["remove", "erase"],
+            RPM_VALUE_FLAGS,
+        )
+    });
     if let Some((_, _, pkgs)) = removes {
         out.extend(
             pkgs.iter()
@@ -372,12 +418,50 @@ fn removed_by(cx: &Checker<'_>, i: usize, cmd: &Command) -> Vec<Removed> {
 
 /// curl's options that take a value (those that matter for finding URLs).
 const CURL_VALUE_FLAGS: &[&str] = &[
-    "-o", "--output", "-H", "--header", "-d", "--data", "-u", "--user", "-A", "--user-agent",
-    "-e", "--referer", "-x", "--proxy", "-X", "--request", "-w", "--write-out", "-m",
-    "--max-time", "--retry", "--retry-delay", "--retry-max-time", "--connect-timeout", "-b",
-    "--cookie", "-c", "--cookie-jar", "-T", "--upload-file", "-F", "--form", "--cacert",
-    "--cert", "--key", "-r", "--range", "-z", "--time-cond", "--proto", "--proto-redir",
-    "--output-dir", "-K", "--config",
+    "-o",
+    "--output",
+    "-H",
+    "--header",
+    "-d",
+    "--data",
+    "-u",
+    "--user",
+    "-A",
+    "--user-agent",
+    "-e",
+    "--referer",
+    "-x",
+    "--proxy",
+    "-X",
+    "--request",
+    "-w",
+    "--write-out",
+    "-m",
+    "--max-time",
+    "--retry",
+    "--retry-delay",
+    "--retry-max-time",
+    "--connect-timeout",
+    "-b",
+    "--cookie",
+    "-c",
+    "--cookie-jar",
+    "-T",
+    "--upload-file",
+    "-F",
+    "--form",
+    "--cacert",
+    "--cert",
+    "--key",
+    "-r",
+    "--range",
+    "-z",
+    "--time-cond",
+    "--proto",
+    "--proto-redir",
+    "--output-dir",
+    "-K",
+    "--config",
 ];
 
 /// wget's options that take a value.

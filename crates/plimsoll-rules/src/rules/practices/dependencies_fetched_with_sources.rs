@@ -106,7 +106,10 @@ impl Rule for DependenciesFetchedWithSources {
         }
         for (span, copy, eco) in found {
             let copy_ins = &cx.dockerfile.instructions[copy];
-            let copy_text = truncate(cx.slice(copy_ins.span).lines().next().unwrap_or("").trim(), 40);
+            let copy_text = truncate(
+                cx.slice(copy_ins.span).lines().next().unwrap_or("").trim(),
+                40,
+            );
             let build = truncate(cx.slice(span).lines().next().unwrap_or("").trim(), 40);
             cx.report(
                 span,

@@ -90,10 +90,12 @@ pub(super) fn dependency_install(cmd: &Command) -> Option<Ecosystem> {
             _ => return None,
         },
         "bundle" | "bundler" if sub == Some("install") => Ecosystem::Bundler,
-        "go" if sub == Some("mod") && ops.get(1).is_some_and(|w| w.is("download")) => {
-            Ecosystem::Go
-        }
-        "mvn" | "mvnw" if maven_goals(&inv).iter().all(|g| g.starts_with("dependency:")) => {
+        "go" if sub == Some("mod") && ops.get(1).is_some_and(|w| w.is("download")) => Ecosystem::Go,
+        "mvn" | "mvnw"
+            if maven_goals(&inv)
+                .iter()
+                .all(|g| g.starts_with("dependency:")) =>
+        {
             if maven_goals(&inv).is_empty() {
                 return None;
             }
@@ -165,12 +167,7 @@ pub(super) fn build_fetching_dependencies(cmd: &Command) -> Option<Ecosystem> {
         "go" => match sub {
             Some("build" | "test" | "vet") => Ecosystem::Go,
             // `go install tool@v1` installs a tool, not the sources.
-            Some("install")
-                if !ops
-                    .iter()
-                    .skip(1)
-                    .any(|w| w.value_or_text().contains('@')) =>
-            {
+            Some("install") if !ops.iter().skip(1).any(|w| w.value_or_text().contains('@')) => {
                 Ecosystem::Go
             }
             _ => return None,

@@ -93,8 +93,23 @@ fn kind(name: &str) -> Option<Kind> {
 /// Release names of Debian and Ubuntu that official images use as full
 /// variants.
 const RELEASES: &[&str] = &[
-    "trixie", "bookworm", "bullseye", "buster", "stretch", "jessie", "sid", "stable", "testing",
-    "oldstable", "unstable", "noble", "jammy", "focal", "bionic", "xenial", "latest",
+    "trixie",
+    "bookworm",
+    "bullseye",
+    "buster",
+    "stretch",
+    "jessie",
+    "sid",
+    "stable",
+    "testing",
+    "oldstable",
+    "unstable",
+    "noble",
+    "jammy",
+    "focal",
+    "bionic",
+    "xenial",
+    "latest",
 ];
 
 fn is_version(part: &str) -> bool {
@@ -107,7 +122,8 @@ fn is_version(part: &str) -> bool {
 
 /// Every part a version or a full release name.
 fn full_tag(tag: &str) -> bool {
-    tag.split('-').all(|p| is_version(p) || RELEASES.contains(&p))
+    tag.split('-')
+        .all(|p| is_version(p) || RELEASES.contains(&p))
 }
 
 /// JDK tags of the Java images: no `jre`, no `alpine`/`slim`.
@@ -212,7 +228,10 @@ mod tests {
         assert!(jdk_tag("21-jdk-jammy"));
         assert!(!jdk_tag("21-jre"));
         assert!(!jdk_tag("21-jdk-alpine"));
-        assert_eq!(slim_tag("python", "3.12-bookworm"), "python:3.12-slim-bookworm");
+        assert_eq!(
+            slim_tag("python", "3.12-bookworm"),
+            "python:3.12-slim-bookworm"
+        );
         assert_eq!(slim_tag("node", "20"), "node:20-slim");
         assert_eq!(slim_tag("node", "20-bookworm"), "node:20-bookworm-slim");
         assert_eq!(slim_tag("debian", "bookworm"), "debian:bookworm-slim");

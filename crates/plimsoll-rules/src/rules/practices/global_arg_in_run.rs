@@ -74,11 +74,11 @@ fn assigned(script: &Script) -> HashSet<String> {
                 .as_deref()
                 .map(|v| v.split(['=', '+']).next().unwrap_or(v).to_string())
         };
-        match inv.basename() {
-            Some("export" | "local" | "declare" | "typeset" | "readonly" | "read" | "getopts") => {
-                out.extend(inv.args.iter().filter_map(name));
-            }
-            _ => {}
+        if matches!(
+            inv.basename(),
+            Some("export" | "local" | "declare" | "typeset" | "readonly" | "read" | "getopts")
+        ) {
+            out.extend(inv.args.iter().filter_map(name));
         }
     }
     // `for NAME in …`: the loop variable is not a command word.
@@ -108,16 +108,19 @@ fn plain_uses(word: &Word, source: &str) -> Vec<(String, Span)> {
         }
         // `${NAME:-x}` and friends handle the unset case.
         let src = source.get(e.span.range()).unwrap_or("");
-        let handled = src.strip_prefix("${").and_then(|r| r.strip_prefix(name.as_str())).is_some_and(|r| {
-            r.starts_with(":-")
-                || r.starts_with(":=")
-                || r.starts_with(":?")
-                || r.starts_with(":+")
-                || r.starts_with('-')
-                || r.starts_with('=')
-                || r.starts_with('?')
-                || r.starts_with('+')
-        });
+        let handled = src
+            .strip_prefix("${")
+            .and_then(|r| r.strip_prefix(name.as_str()))
+            .is_some_and(|r| {
+                r.starts_with(":-")
+                    || r.starts_with(":=")
+                    || r.starts_with(":?")
+                    || r.starts_with(":+")
+                    || r.starts_with('-')
+                    || r.starts_with('=')
+                    || r.starts_with('?')
+                    || r.starts_with('+')
+            });
         if !handled {
             out.push((name.clone(), e.span));
         }
@@ -146,6 +149,26 @@ impl Rule for GlobalArgInRun {
             if ins.keyword != Keyword::Run {
                 continue;
             }
+            // Uses of global names first: most RUNs have none, and the
+            // rest of the work is only needed for those that do.
+            let mut uses: Vec<(usize, String, Span)> = Vec::new();
+            for (k, script) in cx.scripts(i).iter().enumerate() {
+                for cmd in &script.commands {
+                    for w in words(cmd) {
+                        if w.expansions.is_empty() {
+                            continue;
+                        }
+                        for (name, span) in plain_uses(w, &cx.dockerfile.text) {
+                            if global.contains(name.as_str()) {
+                                uses.push((k, name, span));
+                            }
+                        }
+                    }
+                }
+            }
+            if uses.is_empty() {
+                continue;
+            }
             let scope = &cx.model.context(i).scope;
             // ARGs of the stages this one is built on stay defined (as
             // UndefinedVar reads BuildKit).
@@ -157,36 +180,38 @@ impl Rule for GlobalArgInRun {
                 .flat_map(|j| cx.dockerfile.instructions[j].pairs.iter())
                 .map(|kv| kv.key.value.as_str())
                 .collect();
-            let image_prefix = cx.model.stage_of(i).and_then(|s| {
-                super::common::root_image(cx, s.index).map(|(r, _)| {
+            let image_prefix = cx
+                .model
+                .stage_of(i)
+                .and_then(|s| super::common::root_image(cx, s.index))
+                .map(|(r, _)| {
                     let mut p: String = r
                         .short_name()
                         .chars()
-                        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() {
+                                c.to_ascii_uppercase()
+                            } else {
+                                '_'
+                            }
+                        })
                         .collect();
                     p.push('_');
                     p
-                })
-            });
+                });
+            let scripts = cx.scripts(i);
+            let assigned: Vec<HashSet<String>> = scripts.iter().map(assigned).collect();
             let mut seen: HashSet<String> = HashSet::new();
-            for script in cx.scripts(i) {
-                let set = assigned(script);
-                for cmd in &script.commands {
-                    for w in words(cmd) {
-                        for (name, span) in plain_uses(w, &cx.dockerfile.text) {
-                            if !global.contains(name.as_str())
-                                || scope.is_declared(&name)
-                                || inherited.contains(name.as_str())
-                                || set.contains(&name)
-                                || image_prefix.as_deref().is_some_and(|p| name.starts_with(p))
-                                || !seen.insert(name.clone())
-                            {
-                                continue;
-                            }
-                            found.push((span, name));
-                        }
-                    }
+            for (k, name, span) in uses {
+                if scope.is_declared(&name)
+                    || inherited.contains(name.as_str())
+                    || assigned[k].contains(&name)
+                    || image_prefix.as_deref().is_some_and(|p| name.starts_with(p))
+                    || !seen.insert(name.clone())
+                {
+                    continue;
                 }
+                found.push((span, name));
             }
         }
         for (span, name) in found {

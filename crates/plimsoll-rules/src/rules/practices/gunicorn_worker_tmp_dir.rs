@@ -87,10 +87,9 @@ impl Rule for GunicornWorkerTmpDir {
                 }
                 let env_sets = |v: Option<&str>| v.is_some_and(|v| v.contains("--worker-tmp-dir"));
                 let in_env = env_sets(env_value(cx, i, "GUNICORN_CMD_ARGS"))
-                    || cmd
-                        .env
-                        .iter()
-                        .any(|a| a.name == "GUNICORN_CMD_ARGS" && env_sets(Some(a.value.text.as_str())))
+                    || cmd.env.iter().any(|a| {
+                        a.name == "GUNICORN_CMD_ARGS" && env_sets(Some(a.value.text.as_str()))
+                    })
                     || super::common::script_sets(script, k, "GUNICORN_CMD_ARGS", None)
                         && script.text.contains("--worker-tmp-dir");
                 if in_env || config_decides(cx, i, &inv) {

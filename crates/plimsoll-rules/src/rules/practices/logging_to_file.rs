@@ -18,7 +18,9 @@ declare_rule! {
     /// and `/proc/self/fd/2` (the container's output), `/dev/null`, `tee`
     /// (which also writes to the output), and files a `RUN` links to the
     /// container's output (`ln -sf /dev/stdout /var/log/nginx/access.log`,
-    /// as the official nginx image does).
+    /// as the official nginx image does). (The reference corpus of real
+    /// Dockerfiles logs to standard output throughout, so the rule finds
+    /// nothing there; the fixture shows the cases.)
     ///
     /// ## Why is this bad?
     /// Docker collects what a container's main process writes to standard
@@ -125,7 +127,10 @@ impl Rule for LoggingToFile {
                     }
                     let flag = f.flag.value_or_text();
                     let flag = flag.split('=').next().unwrap_or(flag);
-                    found.push((f.flag.span.cover(f.span), format!("`{flag}` writes to `{v}`")));
+                    found.push((
+                        f.flag.span.cover(f.span),
+                        format!("`{flag}` writes to `{v}`"),
+                    ));
                 }
             }
         }

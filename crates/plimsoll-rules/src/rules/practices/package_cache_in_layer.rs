@@ -1,4 +1,4 @@
-use super::common::{cache_mount_targets, env_value, ships};
+use super::common::{cache_mount_targets, env_value, program, ships};
 use crate::rules::prelude::*;
 use plimsoll_shell::Command;
 
@@ -70,6 +70,8 @@ declare_rule! {
 /// and what keeps or cleans it.
 struct Manager {
     name: &'static str,
+    /// The programs whose commands `installs` looks at.
+    programs: &'static [&'static str],
     /// Where the cache is, for the message.
     cache: &'static str,
     /// Substrings of a cache-mount target or a removed path that cover it.
@@ -106,6 +108,7 @@ fn ops_are(cmd: &Command, program: &str, ops: &[&str]) -> bool {
 const MANAGERS: &[Manager] = &[
     Manager {
         name: "npm",
+        programs: &["npm"],
         cache: "~/.npm",
         keys: &[".npm", "npm"],
         env_off: &[],
@@ -116,6 +119,7 @@ const MANAGERS: &[Manager] = &[
     },
     Manager {
         name: "pnpm",
+        programs: &["pnpm"],
         cache: "the pnpm store",
         keys: &["pnpm"],
         env_off: &[],
@@ -126,11 +130,13 @@ const MANAGERS: &[Manager] = &[
     },
     Manager {
         name: "go",
+        programs: &["go"],
         cache: "/go/pkg/mod and ~/.cache/go-build",
         keys: &["/go/pkg", "go-build", "/go", "gocache", "gomodcache"],
         env_off: &[],
         installs: |c| {
-            sub_in(c, &["go"], &["build", "install", "get"]) || ops_are(c, "go", &["mod", "download"])
+            sub_in(c, &["go"], &["build", "install", "get"])
+                || ops_are(c, "go", &["mod", "download"])
         },
         no_cache_flags: &[],
         cleans: |c| ops_are(c, "go", &["clean"]),
@@ -139,6 +145,7 @@ const MANAGERS: &[Manager] = &[
     },
     Manager {
         name: "composer",
+        programs: &["composer"],
         cache: "composer's cache",
         keys: &["composer"],
         env_off: &[("COMPOSER_CACHE_DIR", Some("/dev/null"))],
@@ -149,10 +156,13 @@ const MANAGERS: &[Manager] = &[
     },
     Manager {
         name: "gem",
+        programs: &["gem", "bundle", "bundler"],
         cache: "the gem cache",
         keys: &["gem", "bundle"],
         env_off: &[],
-        installs: |c| sub_in(c, &["gem"], &["install"]) || sub_in(c, &["bundle", "bundler"], &["install"]),
+        installs: |c| {
+            sub_in(c, &["gem"], &["install"]) || sub_in(c, &["bundle", "bundler"], &["install"])
+        },
         no_cache_flags: &[],
         cleans: |_| false,
         fix: "remove the gem cache (`rm -rf /usr/local/bundle/cache`) in the same RUN or use a \
@@ -160,6 +170,7 @@ const MANAGERS: &[Manager] = &[
     },
     Manager {
         name: "cargo",
+        programs: &["cargo"],
         cache: "~/.cargo/registry",
         keys: &["cargo", "registry"],
         env_off: &[],
@@ -171,9 +182,13 @@ const MANAGERS: &[Manager] = &[
     },
     Manager {
         name: "poetry",
+        programs: &["poetry"],
         cache: "~/.cache/pypoetry",
         keys: &["pypoetry", "poetry", "/root/.cache"],
-        env_off: &[("POETRY_NO_CACHE", None), ("POETRY_CACHE_DIR", Some("/dev/null"))],
+        env_off: &[
+            ("POETRY_NO_CACHE", None),
+            ("POETRY_CACHE_DIR", Some("/dev/null")),
+        ],
         installs: |c| sub_in(c, &["poetry"], &["install", "add", "update"]),
         no_cache_flags: &["--no-cache"],
         cleans: |c| ops_are(c, "poetry", &["cache", "clear"]),
@@ -182,6 +197,7 @@ const MANAGERS: &[Manager] = &[
     },
     Manager {
         name: "uv",
+        programs: &["uv"],
         cache: "~/.cache/uv",
         keys: &["uv", "/root/.cache"],
         env_off: &[("UV_NO_CACHE", None)],
@@ -196,10 +212,17 @@ const MANAGERS: &[Manager] = &[
     },
     Manager {
         name: "conda",
+        programs: &["conda", "mamba", "micromamba"],
         cache: "the conda package cache",
         keys: &["conda", "mamba", "pkgs"],
         env_off: &[],
-        installs: |c| sub_in(c, &["conda", "mamba", "micromamba"], &["install", "create", "update"]),
+        installs: |c| {
+            sub_in(
+                c,
+                &["conda", "mamba", "micromamba"],
+                &["install", "create", "update"],
+            )
+        },
         no_cache_flags: &[],
         cleans: |c| sub_in(c, &["conda", "mamba", "micromamba"], &["clean"]),
         fix: "add `conda clean -afy` to the same RUN",
@@ -225,12 +248,18 @@ impl Rule for PackageCacheInLayer {
             if scripts.is_empty() || !ships(cx.model, i) {
                 continue;
             }
-            let mounts = cache_mount_targets(cx, i);
             let commands: Vec<&Command> = scripts.iter().flat_map(|s| s.commands.iter()).collect();
+            let programs: Vec<Option<&str>> = commands.iter().map(|c| program(c)).collect();
             for m in MANAGERS {
-                let Some(install) = commands.iter().find(|c| (m.installs)(c)) else {
+                let Some(install) = commands
+                    .iter()
+                    .zip(&programs)
+                    .find(|(c, p)| p.is_some_and(|p| m.programs.contains(&p)) && (m.installs)(c))
+                    .map(|(c, _)| c)
+                else {
                     continue;
                 };
+                let mounts = cache_mount_targets(cx, i);
                 let env_off = m.env_off.iter().any(|(name, value)| {
                     let set = |v: Option<&str>| match (v, value) {
                         (Some(v), Some(want)) => v == *want,

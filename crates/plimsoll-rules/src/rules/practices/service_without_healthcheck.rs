@@ -126,13 +126,19 @@ pub(super) fn server(cmd: &Command) -> Option<String> {
             && inv
                 .flag_value(&["-m"])
                 .and_then(|f| f.value)
-                .is_some_and(|m| matches!(m.as_str(), "gunicorn" | "uvicorn" | "hypercorn" | "flask")) =>
+                .is_some_and(|m| {
+                    matches!(m.as_str(), "gunicorn" | "uvicorn" | "hypercorn" | "flask")
+                }) =>
         {
             Some(format!("python -m {}", inv.flag_value(&["-m"])?.value?))
         }
         "node" | "nodejs" => {
             let script = op(0)?;
-            let base = script.rsplit('/').next().unwrap_or(script).to_ascii_lowercase();
+            let base = script
+                .rsplit('/')
+                .next()
+                .unwrap_or(script)
+                .to_ascii_lowercase();
             (base.contains("server") || base.contains("app")).then(|| format!("node {script}"))
         }
         _ => None,

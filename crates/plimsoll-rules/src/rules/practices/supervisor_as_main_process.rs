@@ -93,18 +93,34 @@ fn starts_daemon(cmd: &Command) -> bool {
 
 /// Programs that go to the background by themselves when started.
 const DAEMONS: &[&str] = &[
-    "cron", "crond", "sshd", "rsyslogd", "syslogd", "syslog-ng", "nginx", "httpd", "apachectl",
-    "apache2ctl", "postfix", "dbus-daemon", "mysqld_safe", "dockerd", "containerd", "memcached",
-    "redis-server", "php-fpm",
+    "cron",
+    "crond",
+    "sshd",
+    "rsyslogd",
+    "syslogd",
+    "syslog-ng",
+    "nginx",
+    "httpd",
+    "apachectl",
+    "apache2ctl",
+    "postfix",
+    "dbus-daemon",
+    "mysqld_safe",
+    "dockerd",
+    "containerd",
+    "memcached",
+    "redis-server",
+    "php-fpm",
 ];
 
 /// A command that leaves a daemon running in the background.
 fn daemon(cmd: &Command) -> bool {
     cmd.background
         || starts_daemon(cmd)
-        || cmd.effective().and_then(|i| i.basename()).is_some_and(|n| {
-            DAEMONS.contains(&n) || n.starts_with("php-fpm")
-        })
+        || cmd
+            .effective()
+            .and_then(|i| i.basename())
+            .is_some_and(|n| DAEMONS.contains(&n) || n.starts_with("php-fpm"))
 }
 
 fn keeps_alive(cmd: &Command) -> bool {
@@ -139,7 +155,8 @@ impl Rule for SupervisorAsMainProcess {
                 };
                 let name = inv.basename().unwrap_or("");
                 let program = inv.name.value.as_deref().unwrap_or("");
-                let supervisor = (SUPERVISORS.contains(&name) && (name != "init" || program != "/init"))
+                let supervisor = (SUPERVISORS.contains(&name)
+                    && (name != "init" || program != "/init"))
                     || (program == "/init" && s6)
                     || (matches!(name, "pm2" | "forever")
                         && inv.subcommand().is_some_and(|w| w.is("start")));
@@ -148,9 +165,14 @@ impl Rule for SupervisorAsMainProcess {
                 } else if cmd.background {
                     Some("a command is sent to the background with `&`".to_string())
                 } else if starts_daemon(cmd) && k + 1 < top.len() {
-                    Some("a daemon is started by its init script and more commands follow".to_string())
+                    Some(
+                        "a daemon is started by its init script and more commands follow"
+                            .to_string(),
+                    )
                 } else if keeps_alive(cmd) && top[..k].iter().any(|c| daemon(c)) {
-                    Some(format!("`{name}` only keeps the container alive after other commands"))
+                    Some(format!(
+                        "`{name}` only keeps the container alive after other commands"
+                    ))
                 } else {
                     None
                 };
