@@ -1,10 +1,14 @@
 pub use plimsoll_config::LabelType;
 use plimsoll_diagnostics::{Finding, RuleInfo, Span};
 use plimsoll_model::SemanticModel;
-use plimsoll_shell::{Dialect, Script, Shell, analyze_run};
+use plimsoll_shell::{Dialect, Script, Shell, analyze_command, analyze_run};
 use plimsoll_syntax::{Dockerfile, Instruction, Keyword};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+/// The largest build-context file a rule reads ([`Checker::context_file`]).
+pub const CONTEXT_FILE_LIMIT: u64 = 256 * 1024;
 
 /// Settings that change what rules look for.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +32,10 @@ pub struct Checker<'a> {
     pub(crate) findings: Vec<Finding>,
     /// The shell scripts of every RUN, parsed once on first use.
     scripts: OnceCell<Vec<Vec<Script>>>,
+    /// The scripts of every CMD and ENTRYPOINT, parsed once on first use.
+    command_scripts: OnceCell<Vec<Vec<Script>>>,
+    /// The build context, when the caller knows it.
+    context: Option<&'a Path>,
 }
 
 impl<'a> Checker<'a> {
@@ -45,7 +53,93 @@ impl<'a> Checker<'a> {
             current: None,
             findings: Vec::new(),
             scripts: OnceCell::new(),
+            command_scripts: OnceCell::new(),
+            context: None,
         }
+    }
+
+    /// The same checker, reading build-context files from `dir`.
+    pub fn with_context(mut self, dir: Option<&'a Path>) -> Self {
+        self.context = dir;
+        self
+    }
+
+    /// The shell pragma (`# hadolint shell=…`), if any.
+    fn pragma_dialect(&self) -> Option<Dialect> {
+        self.dockerfile
+            .comments
+            .iter()
+            .find_map(|c| match crate::parse_pragma(&c.text)?.kind {
+                crate::PragmaKind::Shell(name) => Some(Dialect::from_pragma(&name)),
+                _ => None,
+            })
+    }
+
+    /// The scripts of the `CMD` or `ENTRYPOINT` at `index` (also inside
+    /// `ONBUILD`): the shell form in the stage's shell, the exec form as
+    /// one command plus a shell's `-c` string. Parsed once for all rules;
+    /// empty for other instructions.
+    pub fn command_scripts(&self, index: usize) -> &[Script] {
+        let all = self.command_scripts.get_or_init(|| {
+            let pragma = self.pragma_dialect();
+            self.dockerfile
+                .instructions
+                .iter()
+                .enumerate()
+                .map(|(i, ins)| {
+                    let inner = match (ins.keyword, ins.onbuild.as_deref()) {
+                        (Keyword::Onbuild, Some(o)) => o.keyword,
+                        (k, _) => k,
+                    };
+                    if !matches!(inner, Keyword::Cmd | Keyword::Entrypoint) {
+                        return Vec::new();
+                    }
+                    let mut shell = Shell::from_argv(&self.model.context(i).shell);
+                    if let Some(d) = &pragma {
+                        shell = shell.with_dialect(d.clone());
+                    }
+                    analyze_command(ins, &shell)
+                })
+                .collect()
+        });
+        all.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// True when the build context is known ([`Checker::context_file`]
+    /// can read from it).
+    pub fn has_context(&self) -> bool {
+        self.context.is_some()
+    }
+
+    /// The text of a regular file of the build context, by its path
+    /// relative to the context (as a COPY source names it). `None` without
+    /// a known context, for paths that leave it (`..`, symlinks pointing
+    /// outside), for directories and for files over
+    /// [`CONTEXT_FILE_LIMIT`]. Invalid UTF-8 is replaced.
+    pub fn context_file(&self, path: &str) -> Option<String> {
+        let root = self.context?;
+        let rel = Path::new(path.trim_start_matches('/'));
+        if rel.as_os_str().is_empty()
+            || rel
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return None;
+        }
+        let root = root.canonicalize().ok()?;
+        let full = root.join(rel).canonicalize().ok()?;
+        if !full.starts_with(&root) {
+            return None;
+        }
+        let meta = std::fs::metadata(&full).ok()?;
+        if !meta.is_file() || meta.len() > CONTEXT_FILE_LIMIT {
+            return None;
+        }
+        let bytes = std::fs::read(&full).ok()?;
+        if bytes.len() as u64 > CONTEXT_FILE_LIMIT {
+            return None;
+        }
+        Some(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// The shell scripts of instruction `index` (a RUN or ONBUILD RUN:

@@ -14,13 +14,16 @@ pub struct LintOptions<'a> {
     pub select: Selection<'a>,
     /// Ignore `# plimsoll ignore=` and `# hadolint ignore=` pragmas.
     pub disable_ignore_pragma: bool,
+    /// The build context, when known: some rules read the files a
+    /// Dockerfile copies from it (entrypoint scripts, `.dockerignore`).
+    pub context: Option<&'a std::path::Path>,
 }
 
 /// Run the selected rules over one Dockerfile and return its findings,
 /// pragmas and BuildKit's `# check=` directive applied, in source order.
 pub fn lint(df: &Dockerfile, file: &str, opts: &LintOptions<'_>) -> Vec<Finding> {
     let model = SemanticModel::new(df);
-    let mut checker = Checker::new(file, df, &model, &opts.rules);
+    let mut checker = Checker::new(file, df, &model, &opts.rules).with_context(opts.context);
     // BuildKit's `# check=skip=A,B;error=true`; an invalid one is ignored,
     // as BuildKit then runs every check.
     let check = df

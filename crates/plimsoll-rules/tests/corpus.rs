@@ -36,6 +36,7 @@ fn options() -> LintOptions<'static> {
         rules: RuleOptions::default(),
         select: &all_on,
         disable_ignore_pragma: false,
+        context: None,
     }
 }
 

@@ -90,6 +90,7 @@ fn lint_with(rule: &'static dyn Rule, text: &str) -> Vec<plimsoll_diagnostics::F
         rules: fixture_options(),
         select: &select,
         disable_ignore_pragma: false,
+        context: None,
     };
     let df = plimsoll_syntax::parse_str(text);
     lint(&df, "Dockerfile", &opts)

@@ -101,6 +101,53 @@ pub fn analyze_run(df: &Dockerfile, ins: &Instruction, shell: &Shell) -> Vec<Scr
     out
 }
 
+/// The scripts of a `CMD` or `ENTRYPOINT` (also inside `ONBUILD`): the
+/// shell form as one script in the stage's shell (`shell`), the exec form
+/// as one command, plus the command string of a shell's `-c`
+/// (`["sh", "-c", "…"]`), as for RUN. Empty for other instructions.
+pub fn analyze_command(ins: &Instruction, shell: &Shell) -> Vec<Script> {
+    let ins = match (ins.keyword, ins.onbuild.as_deref()) {
+        (Keyword::Onbuild, Some(inner)) => inner,
+        _ => ins,
+    };
+    if !matches!(ins.keyword, Keyword::Cmd | Keyword::Entrypoint) {
+        return Vec::new();
+    }
+    if ins.is_exec_form() {
+        return exec_form(ins, shell);
+    }
+    if ins.rest.text.trim().is_empty() {
+        return Vec::new();
+    }
+    vec![analyze_script(&ins.rest, ScriptSource::ShellForm, shell)]
+}
+
+/// A heredoc body of `df` (of RUN, COPY or ADD) read as a shell script,
+/// with spans into the Dockerfile: for scripts a Dockerfile writes to a
+/// file (`COPY <<EOF /entrypoint.sh`). A `#!` line picks the shell (a
+/// non-shell interpreter gives a skipped script); `shell` otherwise.
+pub fn analyze_heredoc(df: &Dockerfile, heredoc: &Heredoc, shell: &Shell) -> Script {
+    let map = source::heredoc_text(&df.text, heredoc);
+    let shell = shebang(&heredoc.content).unwrap_or_else(|| shell.clone());
+    analyze_mapped(
+        SourceMap::new(map),
+        ScriptSource::Heredoc { index: 0 },
+        &shell,
+    )
+}
+
+/// A script that is not in the Dockerfile (a file of the build context):
+/// its spans are byte ranges of `text` itself, not Dockerfile offsets. A
+/// `#!` line picks the shell; `shell` otherwise.
+pub fn analyze_text(text: &str, shell: &Shell) -> Script {
+    let map = LogicalText {
+        text: text.to_string(),
+        offsets: (0..=text.len()).collect(),
+    };
+    let shell = shebang(text).unwrap_or_else(|| shell.clone());
+    analyze_mapped(SourceMap::new(map), ScriptSource::ShellForm, &shell)
+}
+
 /// Analyses one script text (with its map to the Dockerfile: any
 /// [`LogicalText`], such as a shell-form CMD's `rest`).
 pub fn analyze_script(text: &LogicalText, source: ScriptSource, shell: &Shell) -> Script {

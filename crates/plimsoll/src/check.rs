@@ -247,10 +247,15 @@ fn check_input(
         selector.effective_severity(info.code, info.aliases, enabled, info.severity)
     };
     let select = |rule: &'static dyn Rule| severity_of(rule.info(), rule.default_enabled());
+    let context_dir = match input {
+        Input::File { path, .. } => known_context(path, context, &df),
+        Input::Stdin { .. } => context.map(Path::to_path_buf),
+    };
     let opts = LintOptions {
         rules: rule_options(settings),
         select: &select,
         disable_ignore_pragma: settings.disable_ignore_pragma.unwrap_or(false),
+        context: context_dir.as_deref(),
     };
     let original = df.text.clone();
     let mut findings = lint(&df, name, &opts);
@@ -269,7 +274,7 @@ fn check_input(
     }
     let source = SourceFile::new(name, df.text.as_str());
     if let Input::File { path, .. } = input {
-        match context_findings(name, path, context, &df, &severity_of) {
+        match context_findings(name, path, context_dir.as_deref(), &df, &severity_of) {
             Ok(mut more) => {
                 plimsoll_rules::apply_suppressions(&df, &mut more);
                 findings.extend(more);
@@ -508,14 +513,32 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// The build-context checks (PL2xxx, CopyIgnoredFile) of one Dockerfile.
-/// Without `--context`, the Dockerfile's directory is taken as its
-/// context only when it evidently is one; otherwise they stay quiet rather
-/// than report every source as missing.
+/// The build context of a Dockerfile: `--context`, or else the
+/// Dockerfile's directory when it evidently is its context; `None`
+/// otherwise, and then the checks that need it stay quiet rather than
+/// report every source as missing.
+fn known_context(
+    dockerfile: &Path,
+    explicit: Option<&Path>,
+    df: &plimsoll_syntax::Dockerfile,
+) -> Option<PathBuf> {
+    if let Some(d) = explicit {
+        return Some(d.to_path_buf());
+    }
+    let dir = dockerfile
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let model = plimsoll_model::SemanticModel::new(df);
+    evidently_context(dir, dockerfile, &model).then(|| dir.to_path_buf())
+}
+
+/// The build-context checks (PL2xxx, CopyIgnoredFile) of one Dockerfile,
+/// in its known context (see [`known_context`]).
 fn context_findings(
     name: &str,
     dockerfile: &Path,
-    explicit: Option<&Path>,
+    context: Option<&Path>,
     df: &plimsoll_syntax::Dockerfile,
     severity_of: &dyn Fn(&RuleInfo, bool) -> Option<Severity>,
 ) -> Result<Vec<Finding>, String> {
@@ -525,21 +548,11 @@ fn context_findings(
     {
         return Ok(Vec::new());
     }
-    let model = plimsoll_model::SemanticModel::new(df);
-    let dir = match explicit {
-        Some(d) => d.to_path_buf(),
-        None => {
-            let dir = dockerfile
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            if !evidently_context(dir, dockerfile, &model) {
-                return Ok(Vec::new());
-            }
-            dir.to_path_buf()
-        }
+    let Some(dir) = context else {
+        return Ok(Vec::new());
     };
-    let bc = plimsoll_context::BuildContext::open(&dir, dockerfile)
+    let model = plimsoll_model::SemanticModel::new(df);
+    let bc = plimsoll_context::BuildContext::open(dir, dockerfile)
         .map_err(|e| format!("{name}: build context {}: {e}", dir.display()))?;
     let copies = plimsoll_context::resolve_copies(&model, &bc.context, bc.ignore.as_ref());
     let check = plimsoll_context::ContextCheck {

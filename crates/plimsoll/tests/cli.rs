@@ -561,3 +561,145 @@ fn a_lone_dockerfile_gets_no_context_findings() {
         .code(2)
         .stderr(predicate::str::contains("nope"));
 }
+
+#[test]
+fn entrypoint_scripts_are_read_from_the_build_context() {
+    let t = TempDir::new().unwrap();
+    let dockerfile = "FROM python:3.12-slim\nCOPY docker/entrypoint.sh /usr/local/bin/\n\
+                      ENTRYPOINT [\"entrypoint.sh\"]\n";
+    write(t.path(), "Dockerfile", dockerfile);
+    write(
+        t.path(),
+        "docker/entrypoint.sh",
+        "#!/bin/sh\nset -e\npython manage.py migrate\ngunicorn app.wsgi\n",
+    );
+    // The COPY names a file of the directory: it is evidently the context.
+    plimsoll(t.path())
+        .args(["check", "--select", "PL1014", "Dockerfile"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PL1014"))
+        .stdout(predicate::str::contains("gunicorn app.wsgi"));
+    write(
+        t.path(),
+        "docker/entrypoint.sh",
+        "#!/bin/sh\nset -e\npython manage.py migrate\nexec gunicorn app.wsgi\n",
+    );
+    plimsoll(t.path())
+        .args(["check", "--select", "PL1014", "Dockerfile"])
+        .assert()
+        .code(0);
+    // Elsewhere, with the context named, the same script is read from it.
+    write(
+        t.path(),
+        "ctx/docker/entrypoint.sh",
+        "#!/bin/sh\ngunicorn app.wsgi\n",
+    );
+    write(t.path(), "other/Dockerfile", dockerfile);
+    plimsoll(t.path())
+        .args(["check", "--select", "PL1014", "other/Dockerfile"])
+        .assert()
+        .code(0);
+    plimsoll(t.path())
+        .args([
+            "check",
+            "--select",
+            "PL1014",
+            "--context",
+            "ctx",
+            "other/Dockerfile",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PL1014"));
+}
+
+#[test]
+fn context_files_outside_the_context_are_not_read() {
+    let t = TempDir::new().unwrap();
+    write(t.path(), "outside.sh", "#!/bin/sh\ngunicorn app.wsgi\n");
+    write(
+        t.path(),
+        "ctx/Dockerfile",
+        "FROM debian:12-slim\nCOPY ../outside.sh /a.sh\nCOPY link.sh /b.sh\nENTRYPOINT [\"/a.sh\"]\n",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(t.path().join("outside.sh"), t.path().join("ctx/link.sh")).unwrap();
+    plimsoll(t.path())
+        .args([
+            "check",
+            "--select",
+            "PL1014",
+            "--context",
+            "ctx",
+            "ctx/Dockerfile",
+        ])
+        .assert()
+        .code(0);
+    write(
+        t.path(),
+        "ctx/Dockerfile",
+        "FROM debian:12-slim\nCOPY link.sh /b.sh\nENTRYPOINT [\"/b.sh\"]\n",
+    );
+    plimsoll(t.path())
+        .args([
+            "check",
+            "--select",
+            "PL1014",
+            "--context",
+            "ctx",
+            "ctx/Dockerfile",
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn exec_is_inserted_in_a_heredoc_entrypoint_with_unsafe_fixes() {
+    let t = TempDir::new().unwrap();
+    write(
+        t.path(),
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY --chmod=755 <<EOF /entrypoint.sh\n#!/bin/sh\n\
+         python manage.py migrate\nPORT=8000 gunicorn app.wsgi\nEOF\nENTRYPOINT [\"/entrypoint.sh\"]\n",
+    );
+    plimsoll(t.path())
+        .args(["check", "--select", "PL1014", "--fix", "Dockerfile"])
+        .assert()
+        .code(1);
+    plimsoll(t.path())
+        .args([
+            "check",
+            "--select",
+            "PL1014",
+            "--unsafe-fixes",
+            "Dockerfile",
+        ])
+        .assert()
+        .code(0);
+    let fixed = fs::read_to_string(t.path().join("Dockerfile")).unwrap();
+    assert!(
+        fixed.contains("\nPORT=8000 exec gunicorn app.wsgi\n"),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn an_allow_list_dockerignore_silences_copy_of_the_whole_context() {
+    let t = TempDir::new().unwrap();
+    write(
+        t.path(),
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY . /app\n",
+    );
+    write(t.path(), ".dockerignore", ".git\n");
+    plimsoll(t.path())
+        .args(["check", "--select", "PL1011", "Dockerfile"])
+        .assert()
+        .stdout(predicate::str::contains("PL1011"));
+    write(t.path(), ".dockerignore", "*\n!app.py\n!requirements.txt\n");
+    plimsoll(t.path())
+        .args(["check", "--select", "PL1011", "Dockerfile"])
+        .assert()
+        .code(0);
+}

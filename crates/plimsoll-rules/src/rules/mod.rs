@@ -4,6 +4,7 @@
 use crate::Rule;
 use std::sync::OnceLock;
 
+pub(crate) mod common;
 mod edit;
 mod from;
 mod instructions;

@@ -187,6 +187,7 @@ mod tests {
             rules: RuleOptions::default(),
             select: &select,
             disable_ignore_pragma: false,
+            context: None,
         };
         let df = plimsoll_syntax::parse_str(text);
         let findings = lint(&df, "Dockerfile", &opts);

@@ -96,7 +96,7 @@ pub(super) fn ships_in_final_image(cx: &Checker<'_>, index: usize) -> bool {
 /// `pip install …`, `pip3.12 install …`, `python3 -m pip install …` (also
 /// under `sudo` and the like): the invocation of pip, with its arguments
 /// after the program (`install …`).
-pub(super) fn pip(cmd: &Command) -> Option<Invocation<'_>> {
+pub(crate) fn pip(cmd: &Command) -> Option<Invocation<'_>> {
     let inv = cmd.effective()?;
     let base = inv.basename()?;
     if is_pip_name(base) {

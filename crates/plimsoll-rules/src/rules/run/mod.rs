@@ -1,7 +1,7 @@
 //! Rules that read the shell scripts of `RUN` instructions.
 use crate::Rule;
 
-mod common;
+pub(crate) mod common;
 
 mod archive_copied_then_extracted;
 mod cd_instead_of_workdir;
