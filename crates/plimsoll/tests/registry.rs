@@ -568,6 +568,8 @@ struct Reply {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// Send only this many bytes of the body, then close the connection.
+    cut: Option<usize>,
 }
 
 impl Reply {
@@ -576,6 +578,7 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: body.into(),
+            cut: None,
         }
     }
     fn header(mut self, name: &str, value: &str) -> Reply {
@@ -656,7 +659,8 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
     let mut stream = stream;
     let _ = stream.write_all(out.as_bytes());
     if request.method != "HEAD" {
-        let _ = stream.write_all(&reply.body);
+        let end = reply.cut.unwrap_or(reply.body.len()).min(reply.body.len());
+        let _ = stream.write_all(&reply.body[..end]);
     }
     let _ = stream.flush();
 }
@@ -686,13 +690,25 @@ fn serve_layout(req: &Request) -> Reply {
         .strip_prefix("/v2/repo/blobs/")
         .or_else(|| path.strip_prefix("/blob/"))
     {
-        return match fs::read(
+        let Ok(body) = fs::read(
             f.layout()
                 .join("blobs/sha256")
                 .join(d.trim_start_matches("sha256:")),
-        ) {
-            Ok(body) => Reply::new(200, body),
-            Err(_) => Reply::new(404, ""),
+        ) else {
+            return Reply::new(404, "");
+        };
+        let from = req
+            .headers
+            .get("range")
+            .and_then(|r| r.strip_prefix("bytes="))
+            .and_then(|r| r.strip_suffix('-'))
+            .and_then(|n| n.parse::<usize>().ok());
+        return match from {
+            Some(n) if n < body.len() => Reply::new(206, body[n..].to_vec()).header(
+                "Content-Range",
+                &format!("bytes {n}-{}/{}", body.len() - 1, body.len()),
+            ),
+            _ => Reply::new(200, body),
         };
     }
     Reply::new(404, "")
@@ -794,6 +810,32 @@ fn faults_are_retried_or_reported() {
         &format!("127.0.0.1:{}/repo:v1", swapped.port),
     );
     assert!(e.contains("does not match its digest"), "{e}");
+
+    // A connection that breaks in the middle of the largest layer: the
+    // download resumes with `Range` where it stopped.
+    let big = layers[0].clone();
+    let cuts = Arc::new(AtomicUsize::new(0));
+    let counter = cuts.clone();
+    let cut = Server::start(move |req| {
+        let reply = serve_layout(req);
+        if req.path.ends_with(&big) && !req.headers.contains_key("range") {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let half = reply.body.len() / 2;
+            return Some(Reply {
+                cut: Some(half),
+                ..reply
+            });
+        }
+        Some(reply)
+    });
+    let a = analysis(plimsoll(), &[], &format!("127.0.0.1:{}/repo:v1", cut.port));
+    assert_eq!(a["analysis"], layout["analysis"]);
+    assert_eq!(cuts.load(Ordering::SeqCst), 1);
+    assert!(
+        cut.requests()
+            .iter()
+            .any(|r| r.headers.contains_key("range"))
+    );
 
     // A manifest that is not what the registry says it is.
     let lying = Server::start(|req| {

@@ -542,14 +542,16 @@ fn retry_after(resp: &HttpResponse) -> Option<Duration> {
 fn describe(e: &ureq::Error, host: &str, options: &RegistryOptions) -> String {
     match e {
         ureq::Error::Timeout(t) => {
-            let (what, limit) = match t {
-                ureq::Timeout::Connect | ureq::Timeout::Resolve => {
-                    ("connecting to", options.connect_timeout)
-                }
-                _ => ("waiting for", options.read_timeout),
+            let (what, limit, flag) = match t {
+                ureq::Timeout::Connect | ureq::Timeout::Resolve => (
+                    "connecting to",
+                    options.connect_timeout,
+                    "--connect-timeout",
+                ),
+                _ => ("waiting for", options.read_timeout, "--timeout"),
             };
             format!(
-                "timed out {what} {host} after {} (--timeout to change)",
+                "timed out {what} {host} after {} ({flag} to change)",
                 seconds(limit)
             )
         }

@@ -111,6 +111,10 @@ pub(crate) fn parse_target(reference: &str) -> Option<Result<Reference, Error>> 
     {
         return None;
     }
+    // `app.tar` is a missing archive more likely than a repository.
+    if reference.ends_with(".tar") {
+        return None;
+    }
     let names_path = |s: &str| !s.is_empty() && Path::new(s).exists();
     if names_path(reference)
         || reference
@@ -451,6 +455,7 @@ mod tests {
         assert!(parse_target(&format!("{e}:v1")).is_none());
         assert!(parse_target("oci:x").is_none());
         assert!(parse_target("./missing.tar").is_none());
+        assert!(parse_target("missing.tar").is_none());
         let r = parse_target("docker://alpine").unwrap().unwrap();
         assert_eq!(r.repository, "library/alpine");
         let r = parse_target("127.0.0.1:5000/x:v1").unwrap().unwrap();
