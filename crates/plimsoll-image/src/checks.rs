@@ -293,7 +293,7 @@ manifests by hand.
 };
 
 /// Every image rule, in code order.
-pub const RULES: [&RuleInfo; 7] = [
+pub const RULES: [&RuleInfo; 9] = [
     &LOW_EFFICIENCY,
     &WASTED_BYTES,
     &USER_WASTED_PERCENT,
@@ -301,6 +301,8 @@ pub const RULES: [&RuleInfo; 7] = [
     &UNCOMPRESSED_LAYERS,
     &RUNS_AS_ROOT,
     &COMPRESSION_MISMATCH,
+    &crate::registry::rules::MUTABLE_REFERENCE,
+    &crate::registry::rules::NOT_SIGNED,
 ];
 
 /// Find an image rule by code, name or alias (case-insensitive).
@@ -437,6 +439,7 @@ pub fn check(image: &Image, analysis: &Analysis, options: &CheckOptions) -> Vec<
             format!("the image runs as root: {reason}"),
         ));
     }
+    out.extend(crate::registry::rules::check(image));
     out
 }
 

@@ -54,6 +54,10 @@ pub enum Error {
 
     #[error("{what}: {reason}")]
     Inconsistent { what: String, reason: String },
+
+    /// A registry could not be reached, refused, or answered wrongly.
+    #[error("{reference}: {reason}")]
+    Registry { reference: String, reason: String },
 }
 
 impl Error {

@@ -5,6 +5,7 @@
 use crate::digest::{Algorithm, Digest};
 use crate::error::Error;
 use crate::layer::{Expected, LayerIndex, LayerVisitor, read_layer};
+use crate::registry::{self, RegistryImage, RegistryOptions, Remote};
 use crate::source::{Format, Selector, Source};
 use crate::spec::{
     CONTAINERD_NAME, DOCKER_CONFIG, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, Descriptor,
@@ -21,8 +22,10 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpenOptions {
     /// The platform to pick from a multi-platform index; by default the
-    /// only one, else `linux/amd64`.
+    /// only one, else this machine's ([`Platform::host`]).
     pub platform: Option<Platform>,
+    /// How to reach registries, for registry references.
+    pub registry: RegistryOptions,
 }
 
 /// A layer as the manifest and config describe it, before it is read.
@@ -81,14 +84,57 @@ pub struct Image {
 }
 
 impl Image {
-    /// Open a reference (`oci:DIR:TAG`, `docker-archive:FILE`, a path…).
+    /// Open a reference (`oci:DIR:TAG`, `docker-archive:FILE`, a path,
+    /// `registry.example/repo:tag`…).
     pub fn open(reference: &str) -> Result<Image, Error> {
         Image::open_with(reference, &OpenOptions::default())
     }
 
     pub fn open_with(reference: &str, options: &OpenOptions) -> Result<Image, Error> {
+        if let Some(remote) = registry::parse_target(reference) {
+            return Image::open_registry(reference, &remote?, options);
+        }
         let source = Source::parse(reference)?;
         Image::open_source(reference, &source, options)
+    }
+
+    /// Open an image in a registry: its manifest (through an index for
+    /// the platform) and config now, its layers when they are read.
+    pub fn open_registry(
+        reference: &str,
+        remote: &registry::Reference,
+        options: &OpenOptions,
+    ) -> Result<Image, Error> {
+        let remote = Arc::new(Remote::connect(reference, remote, &options.registry)?);
+        let store = Store::Registry(remote.clone());
+        let cx = Context {
+            reference,
+            store: &store,
+            selector: &Selector::Default,
+            options,
+        };
+        let opened = cx.open_oci()?;
+        remote.find_signature(opened.manifest_digest.as_ref());
+        Ok(Image {
+            reference: reference.to_string(),
+            format: Format::Registry,
+            manifest_digest: opened.manifest_digest,
+            config_digest: opened.config_digest,
+            platform: opened.platform,
+            names: opened.names,
+            config: opened.config,
+            layers: opened.layers,
+            store,
+        })
+    }
+
+    /// For an image read from a registry: the reference, the digest it
+    /// resolved to, and whether it is signed.
+    pub fn registry(&self) -> Option<RegistryImage> {
+        match &self.store {
+            Store::Registry(remote) => Some(remote.info()),
+            _ => None,
+        }
     }
 
     pub fn open_source(
@@ -121,6 +167,12 @@ impl Image {
             Format::OciArchive => (Format::OciArchive, archive()?),
             Format::DockerArchive => (Format::DockerArchive, archive()?),
             Format::Detect if meta.is_dir() => (Format::OciLayout, Store::Dir(path.clone())),
+            Format::Registry => {
+                return Err(Error::Reference {
+                    reference: reference.to_string(),
+                    reason: "a registry reference, not a local image".into(),
+                });
+            }
             Format::Detect => {
                 let store = archive()?;
                 if store.contains("manifest.json") {
@@ -309,7 +361,7 @@ impl Context<'_> {
 
     /// Read a blob named by a digest and verify it.
     fn read_blob(&self, digest: &Digest, what: &str) -> Result<Vec<u8>, Error> {
-        let Some(bytes) = self.store.read_small(&digest.blob_path())? else {
+        let Some(bytes) = self.store.read_digest(digest, what)? else {
             return Err(Error::MissingBlob {
                 what: format!("{what} {digest}"),
                 location: self.location(),
@@ -494,11 +546,7 @@ impl Context<'_> {
         let chosen = if distinct(&all) == 1 {
             Some(0)
         } else {
-            let wanted = self
-                .options
-                .platform
-                .clone()
-                .unwrap_or_else(|| Platform::new("linux", "amd64", None));
+            let wanted = self.options.platform.clone().unwrap_or_else(Platform::host);
             let matching: Vec<&Candidate> = candidates
                 .iter()
                 .filter(|c| c.platform.as_ref().is_some_and(|p| p.satisfies(&wanted)))

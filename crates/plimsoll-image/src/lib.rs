@@ -27,6 +27,7 @@ pub mod filesystem;
 pub mod image;
 pub mod layer;
 pub mod paths;
+pub mod registry;
 pub mod source;
 pub mod spec;
 mod store;
@@ -39,6 +40,7 @@ pub use error::Error;
 pub use filesystem::{FileSystem, FinalEntry, Removal, RemovedFile, Stacked, stack};
 pub use image::{Image, Layer, OpenOptions};
 pub use layer::{Compression, EntryKind, FileEntry, LayerIndex, LayerVisitor};
+pub use registry::{Reference, RegistryImage, RegistryOptions, Signature};
 pub use source::{Format, Selector, Source};
 pub use spec::{ContainerConfig, History, ImageConfig, Platform, RootFs};
 

@@ -19,6 +19,8 @@ pub enum Format {
     DockerArchive,
     /// A bare path: decided when opened.
     Detect,
+    /// An image in a registry, read over the distribution API.
+    Registry,
 }
 
 impl Format {
@@ -28,6 +30,7 @@ impl Format {
             Format::OciArchive => "oci-archive",
             Format::DockerArchive => "docker-archive",
             Format::Detect => "",
+            Format::Registry => "docker",
         }
     }
 
@@ -35,7 +38,10 @@ impl Format {
     /// their compression is the image's own choice (a `docker save`
     /// archive always stores plain tars).
     pub const fn stores_distribution_form(self) -> bool {
-        matches!(self, Format::OciLayout | Format::OciArchive)
+        matches!(
+            self,
+            Format::OciLayout | Format::OciArchive | Format::Registry
+        )
     }
 }
 

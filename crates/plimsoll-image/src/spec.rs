@@ -88,6 +88,22 @@ impl Platform {
         }
     }
 
+    /// The platform images are run on here: Linux, on this machine's
+    /// architecture in Go's names (`amd64`, `arm64`…).
+    pub fn host() -> Platform {
+        let (arch, variant) = match std::env::consts::ARCH {
+            "x86_64" => ("amd64", None),
+            "x86" => ("386", None),
+            "aarch64" => ("arm64", None),
+            "arm" => ("arm", Some("v7")),
+            "powerpc64" if cfg!(target_endian = "little") => ("ppc64le", None),
+            "loongarch64" => ("loong64", None),
+            "mips64" if cfg!(target_endian = "little") => ("mips64le", None),
+            other => (other, None),
+        };
+        Platform::new("linux", arch, variant)
+    }
+
     /// Parse `os/arch[/variant]` (`linux/arm64/v8`).
     pub fn parse(value: &str) -> Option<Platform> {
         let mut parts = value.split('/');

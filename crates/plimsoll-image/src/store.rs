@@ -4,8 +4,10 @@
 //! every later read seeks there through its own file handle, so layers can
 //! be read in parallel.
 
+use crate::digest::Digest;
 use crate::error::Error;
 use crate::paths;
+use crate::registry::Remote;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -18,10 +20,13 @@ pub(crate) const JSON_LIMIT: u64 = 64 << 20;
 /// A readable member of the store.
 pub(crate) type Blob = Box<dyn Read + Send>;
 
+/// Where an image's documents and blobs come from.
 #[derive(Debug, Clone)]
 pub(crate) enum Store {
     Dir(PathBuf),
     Archive(Arc<ArchiveIndex>),
+    /// A repository of a registry: blobs stream from the network.
+    Registry(Arc<Remote>),
 }
 
 #[derive(Debug)]
@@ -42,6 +47,7 @@ impl Store {
         match self {
             Store::Dir(dir) => dir,
             Store::Archive(index) => &index.path,
+            Store::Registry(remote) => remote.location(),
         }
     }
 
@@ -49,6 +55,7 @@ impl Store {
         match self {
             Store::Dir(dir) => dir.join(name).is_file(),
             Store::Archive(index) => index.members.contains_key(&paths::normalize(name)),
+            Store::Registry(_) => false,
         }
     }
 
@@ -84,6 +91,16 @@ impl Store {
                     .map_err(|e| Error::io(&index.path, e))?;
                 Ok(Some((Box::new(file.take(member.size)), member.size)))
             }
+            Store::Registry(remote) => remote.open(name),
+        }
+    }
+
+    /// A manifest, index or config (`what`) by digest, unverified; `None`
+    /// when it does not exist.
+    pub fn read_digest(&self, digest: &Digest, what: &str) -> Result<Option<Vec<u8>>, Error> {
+        match self {
+            Store::Registry(remote) => remote.read_document(digest, what),
+            _ => self.read_small(&digest.blob_path()),
         }
     }
 

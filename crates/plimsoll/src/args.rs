@@ -130,7 +130,8 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct ImageArgs {
     /// Images: `oci:DIR[:TAG|@DIGEST]`, `oci-archive:FILE`,
-    /// `docker-archive:FILE`, or a path (its kind is detected).
+    /// `docker-archive:FILE`, a path (its kind is detected), or a registry
+    /// reference `[REGISTRY/]REPO[:TAG|@DIGEST]` (Docker Hub by default).
     #[arg(required = true)]
     pub images: Vec<String>,
     /// Output format for the findings: tty (also prints the layer
@@ -142,9 +143,25 @@ pub struct ImageArgs {
     /// instead of the findings.
     #[arg(long, conflicts_with = "format")]
     pub analysis: bool,
-    /// The platform to pick from a multi-platform image (`linux/arm64`).
+    /// The platform to pick from a multi-platform image (`linux/arm64`);
+    /// default: this machine's.
     #[arg(long)]
     pub platform: Option<String>,
+    /// A registry host (`HOST` or `HOST:PORT`) to reach over plain HTTP or
+    /// without verifying its certificate (repeatable). Loopback hosts may
+    /// always use plain HTTP.
+    #[arg(long, value_name = "HOST")]
+    pub insecure_registry: Vec<String>,
+    /// A PEM file of CA certificates to trust for registries, besides the
+    /// usual roots (repeatable; `SSL_CERT_FILE` is read too).
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+    /// Seconds to wait for a registry's answer and for each read of it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub timeout: f64,
+    /// Seconds to wait for a connection to a registry (TLS included).
+    #[arg(long, value_name = "SECONDS", default_value_t = 15.0)]
+    pub connect_timeout: f64,
     /// dive's CI rules file; default: `.dive-ci` in the current directory
     /// when it exists.
     #[arg(long, value_name = "FILE")]

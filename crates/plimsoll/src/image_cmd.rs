@@ -4,7 +4,8 @@ use crate::args::ImageArgs;
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, error_line};
 use plimsoll_config::FailureThreshold;
 use plimsoll_image::{
-    CheckOptions, CiRules, Inspection, OpenOptions, Platform, format_size, inspect, parse_size,
+    CheckOptions, CiRules, Inspection, OpenOptions, Platform, RegistryOptions, format_size,
+    inspect, parse_size,
 };
 use plimsoll_report::{Format, ReportOptions, write_report};
 use std::io::{IsTerminal, Write};
@@ -34,6 +35,13 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
             ),
             None => None,
         },
+        registry: RegistryOptions {
+            insecure: args.insecure_registry.clone(),
+            ca_certs: args.ca_cert.clone(),
+            connect_timeout: seconds("--connect-timeout", args.connect_timeout)?,
+            read_timeout: seconds("--timeout", args.timeout)?,
+            ..RegistryOptions::default()
+        },
     };
     let checks = CheckOptions {
         ci: ci_rules(args)?,
@@ -46,7 +54,12 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
         match inspect(reference, &open, &checks) {
             Ok(i) => inspections.push(i),
             Err(e) => {
-                error_line(format_args!("{reference}: {e}"));
+                let e = e.to_string();
+                if e.starts_with(reference.as_str()) {
+                    error_line(e);
+                } else {
+                    error_line(format_args!("{reference}: {e}"));
+                }
                 had_error = true;
             }
         }
@@ -57,10 +70,22 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
         let list: Vec<_> = inspections
             .iter()
             .map(|i| {
-                serde_json::json!({
+                let registry = i.image.registry();
+                let digest = registry
+                    .as_ref()
+                    .map(|r| r.digest.clone())
+                    .or_else(|| i.image.manifest_digest.clone());
+                let mut entry = serde_json::json!({
                     "reference": i.image.reference,
+                    "digest": digest,
+                    "manifest_digest": i.image.manifest_digest,
+                    "platform": i.image.platform.as_ref().map(ToString::to_string),
                     "analysis": i.analysis,
-                })
+                });
+                if let Some(r) = registry {
+                    entry["signature"] = serde_json::to_value(&r.signature).unwrap_or_default();
+                }
+                entry
             })
             .collect();
         let text = serde_json::to_string_pretty(&list).unwrap_or_default();
@@ -99,6 +124,15 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
             .flat_map(|i| &i.findings)
             .any(|f| threshold.fails_on(f.severity));
     Ok(if fails { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+fn seconds(flag: &str, value: f64) -> Result<std::time::Duration, String> {
+    if !(value.is_finite() && value > 0.0 && value < 86_400.0) {
+        return Err(format!(
+            "{flag}: `{value}` is not a number of seconds above 0"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(value))
 }
 
 /// dive's CI rules: the file (explicit, or `.dive-ci` here), then the
@@ -148,7 +182,10 @@ fn ci_rules(args: &ImageArgs) -> Result<CiRules, String> {
 /// The human view: layers with their sizes and commands, then waste.
 fn breakdown(i: &Inspection, top: usize) -> String {
     let a = &i.analysis;
-    let mut s = format!("{}\n", i.image.reference);
+    let mut s = match i.image.registry() {
+        Some(r) => format!("{}  {}\n", i.image.reference, r.digest),
+        None => format!("{}\n", i.image.reference),
+    };
     s.push_str(&format!(
         "  {:>5}  {:>10}  {:>10}  {:>7}  {}\n",
         "layer", "compressed", "size", "files", "created by"
