@@ -139,6 +139,24 @@ fn fixture() -> &'static Fixture {
         write(&rootfs, "app/src/.env", b"TOKEN=x\n", 0o644);
         write(
             &rootfs,
+            "usr/lib/python3/dist-packages/Flask_Login-0.6.3.dist-info/METADATA",
+            b"Metadata-Version: 2.1\nName: Flask-Login\nVersion: 0.6.3\nLicense: MIT\n\nUser session management.\n",
+            0o644,
+        );
+        write(
+            &rootfs,
+            "app/node_modules/@types/node/package.json",
+            br#"{"name": "@types/node", "version": "20.11.5", "license": "MIT"}"#,
+            0o644,
+        );
+        write(
+            &rootfs,
+            "app/node_modules/left-pad/package.json",
+            br#"{"name": "left-pad", "version": "1.3.0", "license": "WTFPL"}"#,
+            0o644,
+        );
+        write(
+            &rootfs,
             "etc/shadow",
             b"root:*:19000:0:99999:7:::\ntoor:*:19000:0:99999:7:::\napp::19000:0:99999:7:::\n",
             0o640,
@@ -347,4 +365,63 @@ fn dpkg_inventory_matches_dpkg_query() {
         libc.purl
     );
     assert_eq!((libc.path.as_str(), libc.layer), ("/var/lib/dpkg/status", 0));
+}
+
+#[test]
+fn sbom_is_valid_cyclonedx_1_5() {
+    let i = inspected("v1");
+    let others: Vec<(&str, &str, &str)> = i
+        .packages
+        .iter()
+        .filter(|p| p.ecosystem != Ecosystem::Deb)
+        .map(|p| (p.name.as_str(), p.version.as_str(), p.purl.as_str()))
+        .collect();
+    assert_eq!(
+        others,
+        [
+            ("Flask-Login", "0.6.3", "pkg:pypi/flask-login@0.6.3"),
+            ("@types/node", "20.11.5", "pkg:npm/%40types/node@20.11.5"),
+            ("left-pad", "1.3.0", "pkg:npm/left-pad@1.3.0"),
+        ]
+    );
+    let bom = plimsoll_image::sbom::cyclonedx(&i.image, &i.packages, "0.0.0-test");
+    assert_eq!(bom["metadata"]["component"]["type"], "container");
+    assert_eq!(
+        bom["metadata"]["component"]["version"],
+        i.image.manifest_digest.as_ref().unwrap().to_string()
+    );
+    let components = bom["components"].as_array().unwrap();
+    assert_eq!(components.len(), i.packages.len());
+    assert!(components.iter().any(|c| c["purl"] == "pkg:npm/left-pad@1.3.0"
+        && c["licenses"][0]["license"]["name"] == "WTFPL"));
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-sbom.json");
+    fs::write(&path, serde_json::to_vec_pretty(&bom).unwrap()).unwrap();
+    validate(&path).unwrap();
+
+    // The validator can fail: a BOM with a component without a name.
+    let mut broken = bom.clone();
+    broken["components"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
+    let bad = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-sbom-broken.json");
+    fs::write(&bad, serde_json::to_vec(&broken).unwrap()).unwrap();
+    let e = validate(&bad).unwrap_err();
+    assert!(e.contains("components/0: 'name' is a required property"), "{e}");
+}
+
+/// Validate with the vendored official schema (tests/cyclonedx).
+fn validate(bom: &Path) -> Result<(), String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cyclonedx/validate.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(bom)
+        .output()
+        .unwrap_or_else(|e| panic!("python3: {e} (pip install jsonschema)"));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !stderr.contains("ModuleNotFoundError"),
+        "python's jsonschema is missing: pip install jsonschema ({stderr})"
+    );
+    if out.status.success() { Ok(()) } else { Err(stderr) }
 }
