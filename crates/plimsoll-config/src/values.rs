@@ -404,7 +404,9 @@ pub(crate) fn validate_ratio(value: &str) -> Result<String, String> {
         Ok(r) => Err(format!(
             "{r} is not a ratio between 0 and 1 (write 0.2 for 20%) or `disabled`"
         )),
-        Err(_) => Err(format!("`{v}` is not a ratio between 0 and 1 or `disabled`")),
+        Err(_) => Err(format!(
+            "`{v}` is not a ratio between 0 and 1 or `disabled`"
+        )),
     }
 }
 

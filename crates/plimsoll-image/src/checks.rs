@@ -636,7 +636,13 @@ mod tests {
             }
             assert_eq!(find_rule(rule.name).unwrap().code, rule.code);
         }
+        let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "codes are unique and in order");
         assert_eq!(find_rule("highestwastedbytes").unwrap().code, "PL3002");
+        assert_eq!(find_rule("CIS-DI-0008").unwrap().code, "PL3011");
         assert_eq!(find_rule("pl3006").unwrap().name, "image_runs_as_root");
     }
 }

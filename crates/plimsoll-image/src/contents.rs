@@ -121,10 +121,10 @@ impl LayerVisitor for Capture {
     }
 
     fn end_file(&mut self, _: &FileEntry) {
-        if let Some((path, _, captured)) = self.current.take() {
-            if let Some(old) = self.files.insert(path, captured) {
-                self.used = self.used.saturating_sub(old.data.len());
-            }
+        if let Some((path, _, captured)) = self.current.take()
+            && let Some(old) = self.files.insert(path, captured)
+        {
+            self.used = self.used.saturating_sub(old.data.len());
         }
     }
 }
@@ -326,11 +326,7 @@ mod tests {
     #[test]
     fn only_the_final_version_counts() {
         let fs = stack(&[
-            layer(
-                vec![file("etc/passwd", 1), file("etc/shadow", 1)],
-                &[],
-                &[],
-            ),
+            layer(vec![file("etc/passwd", 1), file("etc/shadow", 1)], &[], &[]),
             layer(vec![file("etc/passwd", 2)], &["etc/shadow"], &[]),
         ]);
         let mut lower = BTreeMap::new();
@@ -340,8 +336,14 @@ mod tests {
         upper.insert("etc/passwd".to_string(), captured(b"upper"));
         let contents = Contents::resolve(vec![lower, upper], &fs.filesystem);
         let passwd = contents.get("/etc/passwd").unwrap();
-        assert_eq!((passwd.layer, passwd.content.data.as_slice()), (1, &b"upper"[..]));
-        assert!(contents.get("etc/shadow").is_none(), "deleted by a whiteout");
+        assert_eq!(
+            (passwd.layer, passwd.content.data.as_slice()),
+            (1, &b"upper"[..])
+        );
+        assert!(
+            contents.get("etc/shadow").is_none(),
+            "deleted by a whiteout"
+        );
     }
 
     #[test]

@@ -88,7 +88,10 @@ impl OsRelease {
             let Some((key, value)) = line.split_once('=') else {
                 continue;
             };
-            let value = value.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+            let value = value
+                .trim()
+                .trim_matches(|c| c == '"' || c == '\'')
+                .to_string();
             match key.trim() {
                 "ID" if !value.is_empty() => out.id = Some(value),
                 "VERSION_ID" if !value.is_empty() => out.version_id = Some(value),
@@ -398,7 +401,13 @@ mod tests {
                       Package: gone\nStatus: purge ok not-installed\n\n\
                       Package: half\nStatus: install reinstreq half-configured\nVersion: 2:1.0\nArchitecture: all\n";
         let os = OsRelease::parse("ID=debian\nVERSION_ID=\"12\"\n");
-        let p = dpkg(status, false, "var/lib/dpkg/status", &final_file(status), &os);
+        let p = dpkg(
+            status,
+            false,
+            "var/lib/dpkg/status",
+            &final_file(status),
+            &os,
+        );
         let got: Vec<(&str, &str)> = p
             .iter()
             .map(|p| (p.name.as_str(), p.version.as_str()))
@@ -408,8 +417,14 @@ mod tests {
             p[0].purl,
             "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12"
         );
-        assert_eq!(p[1].purl, "pkg:deb/debian/half@2%3A1.0?arch=all&distro=debian-12");
-        assert_eq!((p[0].path.as_str(), p[0].layer), ("/var/lib/dpkg/status", 2));
+        assert_eq!(
+            p[1].purl,
+            "pkg:deb/debian/half@2%3A1.0?arch=all&distro=debian-12"
+        );
+        assert_eq!(
+            (p[0].path.as_str(), p[0].layer),
+            ("/var/lib/dpkg/status", 2)
+        );
         // distroless: no Status field.
         let d = "Package: tzdata\nVersion: 2024a-0+deb12u1\nArchitecture: all\n";
         assert_eq!(
@@ -432,12 +447,32 @@ mod tests {
         assert_eq!(p[0].license.as_deref(), Some("MIT"));
 
         let meta = "Metadata-Version: 2.1\nName: Flask_Login\nVersion: 0.6.3\nLicense: MIT\n\nName: not-this\n";
-        let p = python(meta, "x/Flask_Login-0.6.3.dist-info/METADATA", &final_file(meta)).unwrap();
-        assert_eq!((p.name.as_str(), p.purl.as_str()), ("Flask_Login", "pkg:pypi/flask-login@0.6.3"));
+        let p = python(
+            meta,
+            "x/Flask_Login-0.6.3.dist-info/METADATA",
+            &final_file(meta),
+        )
+        .unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.purl.as_str()),
+            ("Flask_Login", "pkg:pypi/flask-login@0.6.3")
+        );
 
         let json = br#"{"name": "@types/node", "version": "20.1.0", "license": "MIT"}"#;
-        let p = npm(json, "app/node_modules/@types/node/package.json", &final_file("")).unwrap();
+        let p = npm(
+            json,
+            "app/node_modules/@types/node/package.json",
+            &final_file(""),
+        )
+        .unwrap();
         assert_eq!(p.purl, "pkg:npm/%40types/node@20.1.0");
-        assert!(npm(b"{\"name\": \"x\"}", "node_modules/x/package.json", &final_file("")).is_none());
+        assert!(
+            npm(
+                b"{\"name\": \"x\"}",
+                "node_modules/x/package.json",
+                &final_file("")
+            )
+            .is_none()
+        );
     }
 }

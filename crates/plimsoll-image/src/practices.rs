@@ -618,7 +618,12 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn finding(&self, rule: &RuleInfo, message: String) -> Finding {
-        Finding::new(rule.code, rule.severity, message, self.image.reference.clone())
+        Finding::new(
+            rule.code,
+            rule.severity,
+            message,
+            self.image.reference.clone(),
+        )
     }
 
     /// A finding about one path of the final filesystem.
@@ -835,7 +840,9 @@ impl Cx<'_> {
         homes.extend(
             self.fs
                 .children("home")
-                .filter(|e| e.entry.kind == EntryKind::Dir && paths::parent(&e.entry.path) == "home")
+                .filter(|e| {
+                    e.entry.kind == EntryKind::Dir && paths::parent(&e.entry.path) == "home"
+                })
                 .map(|e| e.entry.path.clone()),
         );
         for home in &homes {
@@ -888,11 +895,20 @@ impl Cx<'_> {
         let passwd = self.contents.get("etc/passwd");
         let group = self.contents.get("etc/group");
         let shadow = self.contents.get("etc/shadow");
-        let users = passwd.map(|f| parse_db(&f.content.data)).unwrap_or_default();
+        let users = passwd
+            .map(|f| parse_db(&f.content.data))
+            .unwrap_or_default();
         let groups = group.map(|f| parse_db(&f.content.data)).unwrap_or_default();
 
         // Root by name: a user name that /etc/passwd maps to UID 0.
-        let user = self.image.config.config.user.as_deref().unwrap_or("").trim();
+        let user = self
+            .image
+            .config
+            .config
+            .user
+            .as_deref()
+            .unwrap_or("")
+            .trim();
         let (user_name, group_name) = match user.split_once(':') {
             Some((u, g)) => (u.trim(), Some(g.trim())),
             None => (user, None),
@@ -970,10 +986,26 @@ impl Cx<'_> {
                     );
                 }
             }
-            duplicates(&users, "UID", "/etc/passwd", passwd.layer, &DUPLICATE_UID, self, out);
+            duplicates(
+                &users,
+                "UID",
+                "/etc/passwd",
+                passwd.layer,
+                &DUPLICATE_UID,
+                self,
+                out,
+            );
         }
         if let Some(group) = group {
-            duplicates(&groups, "GID", "/etc/group", group.layer, &DUPLICATE_GID, self, out);
+            duplicates(
+                &groups,
+                "GID",
+                "/etc/group",
+                group.layer,
+                &DUPLICATE_GID,
+                self,
+                out,
+            );
         }
     }
 
@@ -1220,15 +1252,28 @@ fn development_file(name: &str, is_dir: bool, kind: EntryKind) -> Option<&'stati
             _ => None,
         };
     }
-    if !matches!(kind, EntryKind::File | EntryKind::Symlink | EntryKind::Hardlink) {
+    if !matches!(
+        kind,
+        EntryKind::File | EntryKind::Symlink | EntryKind::Hardlink
+    ) {
         return None;
     }
     match name {
-        "Dockerfile" | "Containerfile" | ".dockerignore" | "docker-compose.yml"
-        | "docker-compose.yaml" | "compose.yml" | "compose.yaml" => Some("a build file"),
+        "Dockerfile"
+        | "Containerfile"
+        | ".dockerignore"
+        | "docker-compose.yml"
+        | "docker-compose.yaml"
+        | "compose.yml"
+        | "compose.yaml" => Some("a build file"),
         ".DS_Store" | "Thumbs.db" => Some("file-manager metadata"),
         ".env" => Some("an environment file (often credentials)"),
-        n if n.starts_with(".env.") && !matches!(n, ".env.example" | ".env.sample" | ".env.template" | ".env.dist") => {
+        n if n.starts_with(".env.")
+            && !matches!(
+                n,
+                ".env.example" | ".env.sample" | ".env.template" | ".env.dist"
+            ) =>
+        {
             Some("an environment file (often credentials)")
         }
         n if n.ends_with(".Dockerfile") || n.starts_with("Dockerfile.") => Some("a build file"),
@@ -1323,11 +1368,23 @@ mod tests {
                 &c.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
             )
         };
-        assert_eq!(s(&["/docker-entrypoint.sh"], &["nginx", "-g", "daemon off;"]).as_deref(), Some("nginx"));
-        assert_eq!(s(&[], &["/bin/sh", "-c", "exec gunicorn app:app"]).as_deref(), Some("gunicorn"));
-        assert_eq!(s(&["java", "-Xmx1g", "-jar", "/app.jar"], &[]).as_deref(), Some("java"));
+        assert_eq!(
+            s(&["/docker-entrypoint.sh"], &["nginx", "-g", "daemon off;"]).as_deref(),
+            Some("nginx")
+        );
+        assert_eq!(
+            s(&[], &["/bin/sh", "-c", "exec gunicorn app:app"]).as_deref(),
+            Some("gunicorn")
+        );
+        assert_eq!(
+            s(&["java", "-Xmx1g", "-jar", "/app.jar"], &[]).as_deref(),
+            Some("java")
+        );
         assert_eq!(s(&[], &["node", "server.js"]).as_deref(), Some("node"));
-        assert_eq!(s(&[], &["python", "manage.py", "runserver"]).as_deref(), Some("manage.py"));
+        assert_eq!(
+            s(&[], &["python", "manage.py", "runserver"]).as_deref(),
+            Some("manage.py")
+        );
         assert_eq!(s(&[], &["/bin/sh"]), None);
         assert_eq!(s(&["java", "-version"], &[]), None);
         assert_eq!(s(&[], &["node", "build.js"]), None);

@@ -262,7 +262,9 @@ fn every_practice_finding_of_the_root_image() {
     );
     assert_eq!(
         messages(&i, "PL3006"),
-        ["the image runs as root: the config sets no User; add `USER <non-root>` to the final stage"]
+        [
+            "the image runs as root: the config sets no User; add `USER <non-root>` to the final stage"
+        ]
     );
     assert_eq!(
         messages(&i, "PL3008"),
@@ -290,14 +292,21 @@ fn every_practice_finding_of_the_root_image() {
         messages(&i, "PL3015"),
         ["account `app` has an empty password in /etc/shadow: anyone can log in as it"]
     );
-    assert_eq!(messages(&i, "PL3016"), ["UID 0 is shared by root, toor in /etc/passwd"]);
+    assert_eq!(
+        messages(&i, "PL3016"),
+        ["UID 0 is shared by root, toor in /etc/passwd"]
+    );
     assert_eq!(
         messages(&i, "PL3018"),
-        ["/app/src/.git (2 files, 28 B): version-control metadata, added in layer 2; add it to .dockerignore"]
+        [
+            "/app/src/.git (2 files, 28 B): version-control metadata, added in layer 2; add it to .dockerignore"
+        ]
     );
     assert_eq!(
         messages(&i, "PL3020"),
-        ["the image has no org.opencontainers.image.revision, org.opencontainers.image.version, org.opencontainers.image.licenses labels"]
+        [
+            "the image has no org.opencontainers.image.revision, org.opencontainers.image.version, org.opencontainers.image.licenses labels"
+        ]
     );
 }
 
@@ -312,7 +321,9 @@ fn users_resolve_through_the_image_passwd() {
     };
     assert_eq!(
         codes(&inspected("ghost")),
-        ["PL3021: the config's User `ghost` names user `ghost`, but /etc/passwd has no such account: the container will not start"]
+        [
+            "PL3021: the config's User `ghost` names user `ghost`, but /etc/passwd has no such account: the container will not start"
+        ]
     );
     assert_eq!(
         codes(&inspected("toor")),
@@ -364,7 +375,10 @@ fn dpkg_inventory_matches_dpkg_query() {
         "{}",
         libc.purl
     );
-    assert_eq!((libc.path.as_str(), libc.layer), ("/var/lib/dpkg/status", 0));
+    assert_eq!(
+        (libc.path.as_str(), libc.layer),
+        ("/var/lib/dpkg/status", 0)
+    );
 }
 
 #[test]
@@ -392,8 +406,12 @@ fn sbom_is_valid_cyclonedx_1_5() {
     );
     let components = bom["components"].as_array().unwrap();
     assert_eq!(components.len(), i.packages.len());
-    assert!(components.iter().any(|c| c["purl"] == "pkg:npm/left-pad@1.3.0"
-        && c["licenses"][0]["license"]["name"] == "WTFPL"));
+    assert!(
+        components
+            .iter()
+            .any(|c| c["purl"] == "pkg:npm/left-pad@1.3.0"
+                && c["licenses"][0]["license"]["name"] == "WTFPL")
+    );
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-sbom.json");
     fs::write(&path, serde_json::to_vec_pretty(&bom).unwrap()).unwrap();
     validate(&path).unwrap();
@@ -407,7 +425,10 @@ fn sbom_is_valid_cyclonedx_1_5() {
     let bad = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-sbom-broken.json");
     fs::write(&bad, serde_json::to_vec(&broken).unwrap()).unwrap();
     let e = validate(&bad).unwrap_err();
-    assert!(e.contains("components/0: 'name' is a required property"), "{e}");
+    assert!(
+        e.contains("components/0: 'name' is a required property"),
+        "{e}"
+    );
 }
 
 /// Validate with the vendored official schema (tests/cyclonedx).
@@ -423,5 +444,9 @@ fn validate(bom: &Path) -> Result<(), String> {
         !stderr.contains("ModuleNotFoundError"),
         "python's jsonschema is missing: pip install jsonschema ({stderr})"
     );
-    if out.status.success() { Ok(()) } else { Err(stderr) }
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(stderr)
+    }
 }

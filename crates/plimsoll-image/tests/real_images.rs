@@ -625,6 +625,7 @@ fn tags_platforms_and_nested_indexes() {
         &multi,
         &OpenOptions {
             platform: Platform::parse("linux/arm64"),
+            ..OpenOptions::default()
         },
     )
     .unwrap();
@@ -633,6 +634,7 @@ fn tags_platforms_and_nested_indexes() {
         &multi,
         &OpenOptions {
             platform: Platform::parse("linux/s390x"),
+            ..OpenOptions::default()
         },
     )
     .unwrap_err();

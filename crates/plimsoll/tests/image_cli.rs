@@ -218,7 +218,14 @@ fn json_output_has_exactly_the_documented_fields() {
         for l in layers {
             assert_eq!(
                 keys(l),
-                ["created_by", "diff_id", "digest", "files", "size", "uncompressed_size"]
+                [
+                    "created_by",
+                    "diff_id",
+                    "digest",
+                    "files",
+                    "size",
+                    "uncompressed_size"
+                ]
             );
             if !has_digest {
                 // A classic docker archive stores the plain tar: its
@@ -277,7 +284,13 @@ fn select_and_ignore_image_rules() {
         let mut all = vec!["image", "-f", "json", "--no-fail"];
         all.extend_from_slice(args);
         all.push("oci:oci:v1");
-        let out = plimsoll().args(&all).assert().code(0).get_output().stdout.clone();
+        let out = plimsoll()
+            .args(&all)
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
         json_of(&out)["findings"]
             .as_array()
             .unwrap()
@@ -288,7 +301,11 @@ fn select_and_ignore_image_rules() {
     let all = codes(&[]);
     assert!(all.contains(&"PL3006".to_string()) && all.contains(&"PL3020".to_string()));
     assert_eq!(codes(&["--select", "PL3006"]), ["PL3006"]);
-    assert!(!codes(&["--ignore", "PL3006,PL302"]).iter().any(|c| c == "PL3006" || c == "PL3020"));
+    assert!(
+        !codes(&["--ignore", "PL3006,PL302"])
+            .iter()
+            .any(|c| c == "PL3006" || c == "PL3020")
+    );
     assert_eq!(codes(&["--select", "CIS-DI-0001"]), ["PL3006"]);
     plimsoll()
         .args(["image", "--select", "XX9999", "oci:oci:v1"])
@@ -368,7 +385,9 @@ fn image_thresholds_cli_over_env_over_toml_over_dive_ci() {
         .args(["image", &reference])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("PLIMSOLL_IMAGE_HIGHEST_WASTED_BYTES"));
+        .stderr(predicate::str::contains(
+            "PLIMSOLL_IMAGE_HIGHEST_WASTED_BYTES",
+        ));
 }
 
 #[test]
@@ -390,8 +409,8 @@ fn packages_and_sbom() {
     assert_eq!(doc["bomFormat"], "CycloneDX");
     assert_eq!(doc["specVersion"], "1.5");
     assert_eq!(doc["metadata"]["component"]["type"], "container");
-    let validate = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../plimsoll-image/tests/cyclonedx/validate.py");
+    let validate =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../plimsoll-image/tests/cyclonedx/validate.py");
     let status = std::process::Command::new("python3")
         .arg(validate)
         .arg(&bom)
@@ -458,14 +477,21 @@ impl Broken {
         let layout = own_dir(name).join("oci");
         copy_dir(&image().join("oci"), &layout);
         let index = json_of(&fs::read(layout.join("index.json")).unwrap());
-        let digest = index["manifests"][0]["digest"].as_str().unwrap().to_string();
+        let digest = index["manifests"][0]["digest"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let manifest_path = layout.join("blobs/sha256").join(&digest[7..]);
         let manifest = json_of(&fs::read(&manifest_path).unwrap());
         let layers = manifest["layers"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|l| layout.join("blobs/sha256").join(&l["digest"].as_str().unwrap()[7..]))
+            .map(|l| {
+                layout
+                    .join("blobs/sha256")
+                    .join(&l["digest"].as_str().unwrap()[7..])
+            })
             .collect();
         Broken {
             layout,
@@ -557,7 +583,10 @@ fn missing_blob() {
     let b = Broken::new("bad-missing");
     fs::remove_file(&b.layers[1]).unwrap();
     let e = b.error(&[]);
-    assert!(e.contains("layer 2 (sha256:") && e.contains("missing from"), "{e}");
+    assert!(
+        e.contains("layer 2 (sha256:") && e.contains("missing from"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -578,7 +607,10 @@ fn manifest_pointing_nowhere() {
     let b = Broken::new("bad-nowhere");
     fs::remove_file(&b.manifest_path).unwrap();
     let e = b.error(&[]);
-    assert!(e.contains("manifest sha256:") && e.contains("missing from"), "{e}");
+    assert!(
+        e.contains("manifest sha256:") && e.contains("missing from"),
+        "{e}"
+    );
     // A manifest whose config is not in the layout.
     let b = Broken::new("bad-config");
     b.rewrite_manifest(|m| {
@@ -593,7 +625,10 @@ fn decompression_bomb_stops_at_the_limit() {
     // Layer 1 expands 300,000 bytes of one value from a few hundred.
     let b = Broken::new("bad-bomb");
     let e = b.error(&["--max-layer-size", "100KB"]);
-    assert!(e.contains("layer 1 (sha256:") && e.contains("--max-layer-size"), "{e}");
+    assert!(
+        e.contains("layer 1 (sha256:") && e.contains("--max-layer-size"),
+        "{e}"
+    );
     let e = b.error(&["--max-layer-files", "1"]);
     assert!(e.contains("--max-layer-files"), "{e}");
 }
