@@ -4,7 +4,8 @@
 use crate::error::ConfigError;
 use crate::settings::Settings;
 use crate::values::{
-    FailureThreshold, LabelType, SeverityOverride, map_hadolint_format, validate_code,
+    FailureThreshold, ImageSettings, LabelType, SeverityOverride, map_hadolint_format,
+    validate_code, validate_ratio,
 };
 use plimsoll_diagnostics::Severity;
 use std::collections::HashMap;
@@ -22,6 +23,9 @@ pub const ENV_VARS: &[&str] = &[
     "PLIMSOLL_TRUSTED_REGISTRIES",
     "PLIMSOLL_STRICT_LABELS",
     "PLIMSOLL_DISABLE_IGNORE_PRAGMA",
+    "PLIMSOLL_IMAGE_LOWEST_EFFICIENCY",
+    "PLIMSOLL_IMAGE_HIGHEST_WASTED_BYTES",
+    "PLIMSOLL_IMAGE_HIGHEST_USER_WASTED_PERCENT",
     "HADOLINT_NOFAIL",
     "HADOLINT_FORMAT",
     "HADOLINT_FAILURE_THRESHOLD",
@@ -117,6 +121,12 @@ impl Env<'_> {
         })
     }
 
+    fn ratio(&self, var: &str) -> Result<Option<String>, ConfigError> {
+        self.get(var)
+            .map(|v| validate_ratio(v).map_err(|m| ConfigError::env(var, m)))
+            .transpose()
+    }
+
     fn threshold(&self, var: &str) -> Result<Option<FailureThreshold>, ConfigError> {
         self.get(var)
             .map(|v| v.parse().map_err(|m| ConfigError::env(var, m)))
@@ -144,6 +154,13 @@ fn plimsoll_env(env: &Env<'_>) -> Result<Settings, ConfigError> {
         strict_labels: env.strict_bool("PLIMSOLL_STRICT_LABELS")?,
         disable_ignore_pragma: env.strict_bool("PLIMSOLL_DISABLE_IGNORE_PRAGMA")?,
         config: env.get("PLIMSOLL_CONFIG").map(PathBuf::from),
+        image: ImageSettings {
+            lowest_efficiency: env.ratio("PLIMSOLL_IMAGE_LOWEST_EFFICIENCY")?,
+            highest_wasted_bytes: env
+                .get("PLIMSOLL_IMAGE_HIGHEST_WASTED_BYTES")
+                .map(str::to_string),
+            highest_user_wasted_percent: env.ratio("PLIMSOLL_IMAGE_HIGHEST_USER_WASTED_PERCENT")?,
+        },
         ..Settings::default()
     })
 }

@@ -3,8 +3,8 @@
 use crate::error::{ConfigError, line_column};
 use crate::settings::Settings;
 use crate::values::{
-    CodeEntry, CodeList, FailureThreshold, GlobPattern, LabelType, OneOrMany, PerFileIgnore,
-    SeverityOverride, map_hadolint_format,
+    CodeEntry, CodeList, FailureThreshold, GlobPattern, ImageSettings, LabelType, OneOrMany,
+    PerFileIgnore, Ratio, SeverityOverride, SizeText, map_hadolint_format,
 };
 use plimsoll_diagnostics::Severity;
 use serde::Deserialize;
@@ -94,6 +94,16 @@ struct PlimsollToml {
     label_schema: BTreeMap<String, LabelType>,
     #[serde(default)]
     per_file_ignores: BTreeMap<GlobPattern, CodeList>,
+    image: Option<ImageToml>,
+}
+
+/// `[image]`: dive's CI thresholds for `plimsoll image`.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct ImageToml {
+    lowest_efficiency: Option<Ratio>,
+    highest_wasted_bytes: Option<SizeText>,
+    highest_user_wasted_percent: Option<Ratio>,
 }
 
 /// Parses `.plimsoll.toml` text; `path` names the file in errors and is
@@ -131,6 +141,14 @@ pub fn parse_plimsoll_toml(text: &str, path: &Path) -> Result<ConfigFile, Config
         severity: raw.severity.into_iter().map(|(k, v)| (k.0, v)).collect(),
         label_schema: raw.label_schema,
         per_file_ignores,
+        image: raw
+            .image
+            .map(|i| ImageSettings {
+                lowest_efficiency: i.lowest_efficiency.map(|r| r.0),
+                highest_wasted_bytes: i.highest_wasted_bytes.map(|s| s.0),
+                highest_user_wasted_percent: i.highest_user_wasted_percent.map(|r| r.0),
+            })
+            .unwrap_or_default(),
         config: None,
     };
     Ok(ConfigFile {

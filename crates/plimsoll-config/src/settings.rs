@@ -1,6 +1,6 @@
 //! The merged view of all configuration layers.
 
-use crate::values::{FailureThreshold, LabelType, PerFileIgnore, SeverityOverride};
+use crate::values::{FailureThreshold, ImageSettings, LabelType, PerFileIgnore, SeverityOverride};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -39,6 +39,8 @@ pub struct Settings {
     pub label_schema: BTreeMap<String, LabelType>,
     /// Codes not reported in files whose path matches a glob.
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// `plimsoll image` thresholds (`[image]`), merged key by key.
+    pub image: ImageSettings,
     /// An explicit configuration file (`--config`, `PLIMSOLL_CONFIG`);
     /// configuration files cannot set it.
     pub config: Option<PathBuf>,
@@ -87,6 +89,7 @@ impl Settings {
             severity,
             label_schema,
             per_file_ignores,
+            image: self.image.merge(lower.image),
             config: self.config.or(lower.config),
         }
     }

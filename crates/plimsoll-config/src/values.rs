@@ -359,3 +359,99 @@ pub fn map_hadolint_format(name: &str) -> Option<String> {
         .contains(&name)
         .then(|| name.replace('_', "-"))
 }
+
+/// `plimsoll image`'s dive-compatible thresholds, as a layer of
+/// configuration gives them (`[image]` in `.plimsoll.toml`,
+/// `PLIMSOLL_IMAGE_*`): ratios as written (`0.9`, `disabled`), sizes as
+/// written (`20MB`, `disabled`). The sizes are parsed by the image
+/// command, which knows dive's units.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageSettings {
+    /// dive's `lowestEfficiency`: a ratio 0–1 or `disabled`.
+    pub lowest_efficiency: Option<String>,
+    /// dive's `highestWastedBytes`: a size or `disabled`.
+    pub highest_wasted_bytes: Option<String>,
+    /// dive's `highestUserWastedPercent`: a ratio 0–1 or `disabled`.
+    pub highest_user_wasted_percent: Option<String>,
+}
+
+impl ImageSettings {
+    /// `self` over `lower`, key by key.
+    #[must_use]
+    pub fn merge(self, lower: ImageSettings) -> ImageSettings {
+        ImageSettings {
+            lowest_efficiency: self.lowest_efficiency.or(lower.lowest_efficiency),
+            highest_wasted_bytes: self.highest_wasted_bytes.or(lower.highest_wasted_bytes),
+            highest_user_wasted_percent: self
+                .highest_user_wasted_percent
+                .or(lower.highest_user_wasted_percent),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == ImageSettings::default()
+    }
+}
+
+/// Checks a ratio threshold: a number from 0 to 1, or `disabled`.
+pub(crate) fn validate_ratio(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("disabled") {
+        return Ok("disabled".into());
+    }
+    match v.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(v.to_string()),
+        Ok(r) => Err(format!(
+            "{r} is not a ratio between 0 and 1 (write 0.2 for 20%) or `disabled`"
+        )),
+        Err(_) => Err(format!(
+            "`{v}` is not a ratio between 0 and 1 or `disabled`"
+        )),
+    }
+}
+
+/// A ratio threshold in a file: a number or a string, checked.
+pub(crate) struct Ratio(pub String);
+
+impl<'de> Deserialize<'de> for Ratio {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = scalar_text(d)?;
+        validate_ratio(&text).map(Ratio).map_err(de::Error::custom)
+    }
+}
+
+/// A size threshold in a file: a number of bytes or a string (`20MB`).
+pub(crate) struct SizeText(pub String);
+
+impl<'de> Deserialize<'de> for SizeText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = scalar_text(d)?;
+        if text.trim().is_empty() {
+            return Err(de::Error::custom("an empty size"));
+        }
+        Ok(SizeText(text.trim().to_string()))
+    }
+}
+
+fn scalar_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct V;
+    impl Visitor<'_> for V {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a number or a string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    d.deserialize_any(V)
+}

@@ -207,6 +207,12 @@ pub struct Finding {
     /// Byte ranges of the source that hold a secret: reporters mask them in
     /// snippets, and the message never contains the secret itself.
     pub redact: Vec<Span>,
+    /// For findings about a built image: the layer (0-based, in manifest
+    /// order) that put the problem there, when one layer did.
+    pub layer: Option<usize>,
+    /// For findings about a built image: the path in its filesystem
+    /// (`/etc/shadow`), when the finding is about one.
+    pub path: Option<String>,
 }
 
 impl Finding {
@@ -224,6 +230,8 @@ impl Finding {
             span: None,
             fix: None,
             redact: Vec::new(),
+            layer: None,
+            path: None,
         }
     }
     pub fn with_span(mut self, span: Span) -> Self {
@@ -236,6 +244,16 @@ impl Finding {
     }
     pub fn with_redaction(mut self, span: Span) -> Self {
         self.redact.push(span);
+        self
+    }
+    /// The image layer (0-based) the finding is about.
+    pub fn in_layer(mut self, layer: usize) -> Self {
+        self.layer = Some(layer);
+        self
+    }
+    /// The path inside an image the finding is about (`/etc/shadow`).
+    pub fn at_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
         self
     }
 }

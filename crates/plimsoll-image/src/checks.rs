@@ -7,6 +7,7 @@ use crate::ci::{CiRules, format_size};
 use crate::image::Image;
 use crate::layer::Compression;
 use crate::paths;
+use crate::practices;
 use plimsoll_diagnostics::{Finding, RuleInfo, Severity};
 
 /// What the image rules check against.
@@ -293,7 +294,7 @@ manifests by hand.
 };
 
 /// Every image rule, in code order.
-pub const RULES: [&RuleInfo; 9] = [
+pub const RULES: &[&RuleInfo] = &[
     &LOW_EFFICIENCY,
     &WASTED_BYTES,
     &USER_WASTED_PERCENT,
@@ -303,11 +304,26 @@ pub const RULES: [&RuleInfo; 9] = [
     &COMPRESSION_MISMATCH,
     &crate::registry::rules::MUTABLE_REFERENCE,
     &crate::registry::rules::NOT_SIGNED,
+    // Configuration and filesystem practices (crate::practices).
+    &practices::MISSING_HEALTHCHECK,
+    &practices::SSH_PORT,
+    &practices::SENSITIVE_VOLUME,
+    &practices::SETUID_FILE,
+    &practices::WORLD_WRITABLE,
+    &practices::ATTACK_SURFACE_TOOLS,
+    &practices::PACKAGE_CACHE,
+    &practices::EMPTY_PASSWORD,
+    &practices::DUPLICATE_UID,
+    &practices::DUPLICATE_GID,
+    &practices::VCS_METADATA,
+    &practices::UNNEEDED_FILES,
+    &practices::MISSING_LABELS,
+    &practices::UNKNOWN_USER,
 ];
 
 /// Find an image rule by code, name or alias (case-insensitive).
 pub fn find_rule(code: &str) -> Option<&'static RuleInfo> {
-    RULES.into_iter().find(|r| {
+    RULES.iter().copied().find(|r| {
         r.code.eq_ignore_ascii_case(code)
             || r.name.eq_ignore_ascii_case(code)
             || r.aliases.iter().any(|a| a.eq_ignore_ascii_case(code))
@@ -444,7 +460,7 @@ pub fn check(image: &Image, analysis: &Analysis, options: &CheckOptions) -> Vec<
 }
 
 /// Why the config's user is root, if it is.
-fn root_user(image: &Image) -> Option<String> {
+pub(crate) fn root_user(image: &Image) -> Option<String> {
     if image
         .config
         .os
@@ -537,6 +553,7 @@ mod tests {
                     blob: String::new(),
                 })
                 .collect(),
+            limits: crate::Limits::default(),
             store: Store::Dir(".".into()),
         }
     }
@@ -565,6 +582,8 @@ mod tests {
             (Some("0"), true),
             (Some("0:0"), true),
             (Some("root:app"), true),
+            (Some("root:root"), true),
+            (Some(" 0 "), true),
             (Some("00"), true),
             (Some("1000"), false),
             (Some("app"), false),
@@ -620,7 +639,13 @@ mod tests {
             }
             assert_eq!(find_rule(rule.name).unwrap().code, rule.code);
         }
+        let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "codes are unique and in order");
         assert_eq!(find_rule("highestwastedbytes").unwrap().code, "PL3002");
+        assert_eq!(find_rule("CIS-DI-0008").unwrap().code, "PL3011");
         assert_eq!(find_rule("pl3006").unwrap().name, "image_runs_as_root");
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::digest::{Algorithm, Digest};
 use crate::error::Error;
-use crate::layer::{Expected, LayerIndex, LayerVisitor, read_layer};
+use crate::layer::{Compression, Expected, LayerIndex, LayerVisitor, Limits, read_layer};
 use crate::registry::{self, RegistryImage, RegistryOptions, Remote};
 use crate::source::{Format, Selector, Source};
 use crate::spec::{
@@ -26,6 +26,8 @@ pub struct OpenOptions {
     pub platform: Option<Platform>,
     /// How to reach registries, for registry references.
     pub registry: RegistryOptions,
+    /// Bounds on what each layer may expand to.
+    pub limits: Limits,
 }
 
 /// A layer as the manifest and config describe it, before it is read.
@@ -80,6 +82,8 @@ pub struct Image {
     pub names: Vec<String>,
     pub config: ImageConfig,
     pub layers: Vec<Layer>,
+    /// Bounds on what each layer may expand to (from [`OpenOptions`]).
+    pub limits: Limits,
     pub(crate) store: Store,
 }
 
@@ -125,6 +129,7 @@ impl Image {
             config: opened.config,
             layers: opened.layers,
             store,
+            limits: options.limits,
         })
     }
 
@@ -206,6 +211,7 @@ impl Image {
             names: opened.names,
             config: opened.config,
             layers: opened.layers,
+            limits: options.limits,
             store,
         })
     }
@@ -256,6 +262,7 @@ impl Image {
             blob: layer.digest.as_ref(),
             size: layer.size,
             diff_id: layer.diff_id.as_ref(),
+            limits: self.limits,
         };
         read_layer(blob, &expected, visitor)
     }
@@ -426,6 +433,14 @@ impl Context<'_> {
         let mut layers = Vec::with_capacity(manifest.layers.len());
         for (i, (desc, diff_id)) in manifest.layers.iter().zip(diff_ids).enumerate() {
             let digest = self.parse_digest(&desc.digest, &format!("layer {} digest", i + 1))?;
+            if let Some(mt) = desc.media_type.as_deref()
+                && Compression::from_media_type(mt).is_none()
+            {
+                return Err(Error::Unsupported {
+                    what: format!("layer {} ({digest})", i + 1),
+                    reason: format!("unknown layer media type `{mt}`"),
+                });
+            }
             layers.push(Layer {
                 index: i,
                 blob: digest.blob_path(),

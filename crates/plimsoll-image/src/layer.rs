@@ -163,6 +163,36 @@ pub trait LayerVisitor {
 
 impl LayerVisitor for () {}
 
+/// Bounds on what one layer may expand to, so that a decompression bomb
+/// or a tar of millions of empty entries ends in an error, not in hours of
+/// work or gigabytes of memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most bytes a layer's uncompressed tar may have.
+    pub max_layer_bytes: u64,
+    /// The most entries (files, directories, links, whiteouts) a layer's
+    /// file index may hold.
+    pub max_layer_entries: usize,
+}
+
+impl Limits {
+    /// 32 GiB: larger than the largest real layers (CUDA, model weights),
+    /// small enough that a bomb stops within minutes.
+    pub const DEFAULT_MAX_LAYER_BYTES: u64 = 32 << 30;
+    /// Two million: ten times the files of a full distribution with a
+    /// desktop; about 400 MB of index at most.
+    pub const DEFAULT_MAX_LAYER_ENTRIES: usize = 2_000_000;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_layer_bytes: Limits::DEFAULT_MAX_LAYER_BYTES,
+            max_layer_entries: Limits::DEFAULT_MAX_LAYER_ENTRIES,
+        }
+    }
+}
+
 /// What the manifest and config say a layer must be.
 pub(crate) struct Expected<'a> {
     /// How errors name the layer (`layer 3 (sha256:…)`).
@@ -170,6 +200,7 @@ pub(crate) struct Expected<'a> {
     pub blob: Option<&'a Digest>,
     pub size: Option<u64>,
     pub diff_id: Option<&'a Digest>,
+    pub limits: Limits,
 }
 
 pub(crate) fn read_layer<V: LayerVisitor>(
@@ -187,7 +218,7 @@ pub(crate) fn read_layer<V: LayerVisitor>(
         blob,
         (&mut blob_tally, &mut diff_tally),
         blob_algorithm == diff_algorithm,
-        expected.label,
+        expected,
         visitor,
     )?;
     let compressed_size = blob_tally.bytes;
@@ -253,9 +284,11 @@ fn stream<V: LayerVisitor>(
     blob: Blob,
     (blob_tally, diff_tally): (&mut Tally, &mut Tally),
     same_algorithm: bool,
-    label: &str,
+    expected: &Expected<'_>,
     visitor: &mut V,
 ) -> Result<Parts, Error> {
+    let label = expected.label;
+    let limits = expected.limits;
     let fail = |compression: Option<Compression>, e: io::Error| Error::Layer {
         layer: label.to_string(),
         reason: match compression {
@@ -292,6 +325,10 @@ fn stream<V: LayerVisitor>(
             Box::new(zstd::stream::read::Decoder::with_buffer(&mut source).map_err(fail)?)
         }
     };
+    let decoded = Capped {
+        inner: decoded,
+        left: limits.max_layer_bytes,
+    };
     // Buffered above the hasher, so it sees large chunks rather than
     // the tar reader's 512-byte headers.
     let mut diff = BufReader::with_capacity(CHUNK, HashingReader::new(decoded, diff_tally));
@@ -301,7 +338,7 @@ fn stream<V: LayerVisitor>(
         opaque_dirs: Vec::new(),
         compression,
     };
-    walk_tar(&mut diff, &mut parts, visitor).map_err(fail)?;
+    walk_tar(&mut diff, &mut parts, limits, visitor).map_err(fail)?;
     // The end-of-archive blocks and any padding are part of the diffID,
     // and trailing compressed bytes part of the blob digest.
     io::copy(&mut diff, &mut io::sink()).map_err(fail)?;
@@ -310,15 +347,46 @@ fn stream<V: LayerVisitor>(
     Ok(parts)
 }
 
+/// A reader that fails once more than `left` bytes came through.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        match self.left.checked_sub(n as u64) {
+            Some(left) => {
+                self.left = left;
+                Ok(n)
+            }
+            None => Err(io::Error::other(
+                "the layer expands past the limit on its uncompressed size (a decompression bomb?); raise it with --max-layer-size",
+            )),
+        }
+    }
+}
+
 fn walk_tar<V: LayerVisitor>(
     reader: &mut impl Read,
     parts: &mut Parts,
+    limits: Limits,
     visitor: &mut V,
 ) -> io::Result<()> {
+    let max_entries = limits.max_layer_entries;
+    // Sparse files expand beyond the bytes of the tar stream: their
+    // content counts against the same limit.
+    let mut expanded = 0u64;
     let mut archive = tar::Archive::new(reader);
     let mut buf = vec![0u8; CHUNK];
     for entry in archive.entries()? {
         let mut entry = entry?;
+        if parts.entries.len() + parts.whiteouts.len() + parts.opaque_dirs.len() >= max_entries {
+            return Err(io::Error::other(format!(
+                "the layer has more than {max_entries} entries, the limit on a layer's file index; raise it with --max-layer-files"
+            )));
+        }
         let header = entry.header();
         let tar_kind = header.entry_type();
         if tar_kind.is_pax_global_extensions()
@@ -389,6 +457,12 @@ fn walk_tar<V: LayerVisitor>(
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => return Err(e),
                 };
+                expanded += n as u64;
+                if expanded > limits.max_layer_bytes {
+                    return Err(io::Error::other(
+                        "the layer's files expand past the limit on its uncompressed size (a decompression bomb?); raise it with --max-layer-size",
+                    ));
+                }
                 hasher.update(&buf[..n]);
                 if wants {
                     visitor.chunk(&buf[..n]);
@@ -465,6 +539,7 @@ mod tests {
             blob: digest,
             size: None,
             diff_id,
+            limits: Limits::default(),
         };
         read_layer(Box::new(Cursor::new(blob)), &expected, &mut ())
     }
@@ -547,6 +622,7 @@ mod tests {
                 blob: None,
                 size: Some(5),
                 diff_id: None,
+                limits: Limits::default(),
             },
             &mut (),
         )
@@ -628,6 +704,7 @@ mod tests {
             blob: None,
             size: None,
             diff_id: None,
+            limits: Limits::default(),
         };
         read_layer(
             Box::new(Cursor::new(gzip(&sample()))),
@@ -639,6 +716,65 @@ mod tests {
             visitor.0,
             [("etc/hosts".to_string(), b"127.0.0.1 localhost\n".to_vec())]
         );
+    }
+
+    #[test]
+    fn decompression_bombs_stop_at_the_limits() {
+        // 64 MiB of zeros in one file, in well under 1 MB of gzip.
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = header(tar::EntryType::Regular, 64 << 20);
+        b.append_data(&mut h, "zeros", io::repeat(0).take(64 << 20))
+            .unwrap();
+        let bomb = gzip(&b.into_inner().unwrap());
+        assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+        let limited = |limits: Limits| {
+            read_layer(
+                Box::new(Cursor::new(bomb.clone())),
+                &Expected {
+                    label: "layer 1 (test)",
+                    blob: None,
+                    size: None,
+                    diff_id: None,
+                    limits,
+                },
+                &mut (),
+            )
+        };
+        let e = limited(Limits {
+            max_layer_bytes: 1 << 20,
+            ..Limits::default()
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::Layer { reason, .. } if reason.contains("--max-layer-size")),
+            "{e}"
+        );
+        assert!(limited(Limits::default()).is_ok());
+
+        // Many entries.
+        let many: Vec<(String, Vec<u8>)> =
+            (0..100).map(|i| (format!("f{i}"), Vec::new())).collect();
+        let refs: Vec<(&str, &[u8])> = many
+            .iter()
+            .map(|(p, d)| (p.as_str(), d.as_slice()))
+            .collect();
+        let tar = tar_of(&refs);
+        let e = read_layer(
+            Box::new(Cursor::new(tar)),
+            &Expected {
+                label: "layer 1 (test)",
+                blob: None,
+                size: None,
+                diff_id: None,
+                limits: Limits {
+                    max_layer_entries: 50,
+                    ..Limits::default()
+                },
+            },
+            &mut (),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("more than 50 entries"), "{e}");
     }
 
     #[test]

@@ -88,12 +88,30 @@ struct SarifResult<'a> {
     locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties>,
+}
+
+/// Where in a built image: the layer (0-based) that added the problem.
+#[derive(Serialize)]
+struct ResultProperties {
+    layer: usize,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Location {
     physical_location: PhysicalLocation,
+    /// A path inside a built image, which is no file of the repository.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    fully_qualified_name: String,
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -283,8 +301,17 @@ fn result<'a>(finding: &'a Finding, rule_index: usize, ctx: &Context<'_>) -> Sar
                 artifact_location: artifact,
                 region: finding.span.map(|span| Region::of(source, span)),
             },
+            logical_locations: finding
+                .path
+                .iter()
+                .map(|p| LogicalLocation {
+                    fully_qualified_name: p.clone(),
+                    kind: "resource",
+                })
+                .collect(),
         }],
         fixes,
+        properties: finding.layer.map(|layer| ResultProperties { layer }),
     }
 }
 

@@ -134,9 +134,9 @@ pub struct ImageArgs {
     /// reference `[REGISTRY/]REPO[:TAG|@DIGEST]` (Docker Hub by default).
     #[arg(required = true)]
     pub images: Vec<String>,
-    /// Output format for the findings: tty (also prints the layer
-    /// breakdown and waste), json, sarif, checkstyle, codeclimate, junit,
-    /// github.
+    /// Output format: tty (layer table, largest waste, findings), json
+    /// (the image's layers, sizes, waste and findings), sarif,
+    /// checkstyle, codeclimate, junit, github (findings only).
     #[arg(short, long, default_value = "tty")]
     pub format: String,
     /// Print the whole analysis (layers, totals, waste, duplicates) as JSON
@@ -162,6 +162,29 @@ pub struct ImageArgs {
     /// Seconds to wait for a connection to a registry (TLS included).
     #[arg(long, value_name = "SECONDS", default_value_t = 15.0)]
     pub connect_timeout: f64,
+    /// List the installed packages (dpkg, apk, Python, npm): a table in
+    /// the terminal, `packages` in the JSON output.
+    #[arg(long)]
+    pub packages: bool,
+    /// Write an SBOM: `cyclonedx` (CycloneDX 1.5 JSON) to stdout instead
+    /// of the report, or `cyclonedx=FILE` to a file beside the report.
+    #[arg(long, value_name = "FORMAT[=FILE]")]
+    pub sbom: Option<String>,
+
+    /// Rules to enable, by code or prefix (`PL30`, `PL3011`, `ALL`).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Rules to enable in addition to the selected ones.
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+    /// Rules to disable, by code or prefix.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// A config file (.plimsoll.toml) instead of the one discovered from
+    /// the current directory.
+    #[arg(short, long, env = "PLIMSOLL_CONFIG")]
+    pub config: Option<PathBuf>,
+
     /// dive's CI rules file; default: `.dive-ci` in the current directory
     /// when it exists.
     #[arg(long, value_name = "FILE")]
@@ -176,6 +199,15 @@ pub struct ImageArgs {
     /// (0–1; dive's `highest-user-wasted-percent`).
     #[arg(long)]
     pub highest_user_wasted_percent: Option<String>,
+    /// The most bytes one layer may expand to when decompressed; a larger
+    /// layer is an error (a decompression bomb). Default: 32GiB.
+    #[arg(long, value_name = "SIZE")]
+    pub max_layer_size: Option<String>,
+    /// The most entries (files, directories, links) one layer may hold.
+    /// Default: 2000000.
+    #[arg(long, value_name = "N")]
+    pub max_layer_files: Option<usize>,
+
     /// Exit 1 only for findings at or above this severity. Default: info.
     #[arg(short = 't', long)]
     pub failure_threshold: Option<String>,

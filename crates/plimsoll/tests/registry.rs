@@ -369,7 +369,7 @@ fn findings(reference: &str) -> Vec<String> {
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    let mut codes: Vec<String> = v
+    let mut codes: Vec<String> = v["findings"]
         .as_array()
         .unwrap()
         .iter()

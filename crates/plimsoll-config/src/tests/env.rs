@@ -200,3 +200,26 @@ fn accepts_owned_pairs_like_std_env_vars() {
     let s = Settings::from_env_vars(vars).unwrap();
     assert_eq!(s.select, Some(strings(&["DL"])));
 }
+
+#[test]
+fn image_threshold_variables() {
+    let s = env(&[
+        ("PLIMSOLL_IMAGE_LOWEST_EFFICIENCY", "0.8"),
+        ("PLIMSOLL_IMAGE_HIGHEST_WASTED_BYTES", "5MB"),
+        ("PLIMSOLL_IMAGE_HIGHEST_USER_WASTED_PERCENT", "disabled"),
+    ]);
+    assert_eq!(s.image.lowest_efficiency.as_deref(), Some("0.8"));
+    assert_eq!(s.image.highest_wasted_bytes.as_deref(), Some("5MB"));
+    assert_eq!(
+        s.image.highest_user_wasted_percent.as_deref(),
+        Some("disabled")
+    );
+    let e = env_err(&[("PLIMSOLL_IMAGE_LOWEST_EFFICIENCY", "high")]).to_string();
+    assert!(e.contains("PLIMSOLL_IMAGE_LOWEST_EFFICIENCY"), "{e}");
+    // Key by key: the environment's efficiency over the file's, the
+    // file's wasted bytes kept.
+    let file = toml("[image]\nlowest-efficiency = 0.9\nhighest-wasted-bytes = \"1MB\"\n");
+    let merged = env(&[("PLIMSOLL_IMAGE_LOWEST_EFFICIENCY", "0.5")]).merge(file);
+    assert_eq!(merged.image.lowest_efficiency.as_deref(), Some("0.5"));
+    assert_eq!(merged.image.highest_wasted_bytes.as_deref(), Some("1MB"));
+}

@@ -162,3 +162,29 @@ fn invalid_values_are_errors_with_location() {
     assert_eq!(e.line(), Some(2));
     assert!(e.to_string().contains("invalid glob"), "{e}");
 }
+
+#[test]
+fn image_thresholds() {
+    let s = toml(
+        r#"
+[image]
+lowest-efficiency = 0.95
+highest-wasted-bytes = "20MB"
+highest-user-wasted-percent = "disabled"
+"#,
+    );
+    assert_eq!(s.image.lowest_efficiency.as_deref(), Some("0.95"));
+    assert_eq!(s.image.highest_wasted_bytes.as_deref(), Some("20MB"));
+    assert_eq!(
+        s.image.highest_user_wasted_percent.as_deref(),
+        Some("disabled")
+    );
+    let s = toml("[image]\nhighest-wasted-bytes = 1000\n");
+    assert_eq!(s.image.highest_wasted_bytes.as_deref(), Some("1000"));
+    assert_eq!(s.image.lowest_efficiency, None);
+
+    let e = toml_err("[image]\nlowest-efficiency = 20\n").to_string();
+    assert!(e.contains("0.2 for 20%") && e.contains(":2:"), "{e}");
+    let e = toml_err("[image]\nlowestEfficiency = 0.9\n").to_string();
+    assert!(e.contains("lowestEfficiency"), "{e}");
+}
