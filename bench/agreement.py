@@ -186,7 +186,159 @@ def pred_hadolint_parse_error(code, file, line, ctx):
     return ctx.hadolint_failed(file)
 
 
+def shell_pipelines(text: str) -> list[list[str]]:
+    """The pipelines of a RUN's shell text, each as the first word of each
+    of its stages, with those of `$(…)` and `( … )` too. A small
+    quote-aware splitter: enough to classify, not a shell parser."""
+    return [[w[0] if w else "" for w in p] for _, p in shell_split(text)]
+
+
+def shell_split(text: str) -> list[tuple[bool, list[list[str]]]]:
+    """(nested in `( … )` or `$(…)`, words of each stage) per pipeline."""
+    text = re.sub(r"\\\n", " ", text)
+    text = re.sub(r"^\s*(RUN|ONBUILD\s+RUN)\s+(--\S+\s+)*", "", text)
+    out: list[tuple[bool, list[list[str]]]] = []
+    keywords = {"if", "then", "else", "elif", "do", "while", "until", "!"}
+    stack = [[[""]]]  # per nesting level: pipelines being read, as stages of text
+
+    def close_level():
+        nested = len(stack) > 1
+        level = stack.pop()
+        for stages in level:
+            words = [st.split() for st in stages]
+            if any(words):
+                out.append((nested, [[w for w in ws if w not in keywords] for ws in words]))
+
+    i, quote, saved = 0, None, []
+    while i < len(text):
+        c = text[i]
+        cur = stack[-1][-1]
+        if quote == "'":
+            if c == "'":
+                quote = None
+            cur[-1] += c
+        elif c == "\\":
+            cur[-1] += text[i : i + 2]
+            i += 1
+        elif text.startswith("$(", i) and not text.startswith("$((", i):
+            stack.append([[""]])
+            saved.append(quote)
+            quote = None
+            i += 1
+        elif c == "(" and quote is None:
+            stack.append([[""]])
+            saved.append(None)
+        elif c == ")" and quote is None and len(stack) > 1:
+            close_level()
+            quote = saved.pop() if saved else None
+        elif quote == '"':
+            if c == '"':
+                quote = None
+            cur[-1] += c
+        elif c in "'\"":
+            quote = c
+            cur[-1] += c
+        elif text.startswith("||", i) or text.startswith("&&", i):
+            stack[-1].append([""])
+            i += 1
+        elif c == "|":
+            cur.append("")
+        elif c in ";&\n{}":
+            stack[-1].append([""])
+        else:
+            cur[-1] += c
+        i += 1
+    while stack:
+        close_level()
+    return out
+
+
+CANNOT_FAIL = {"echo", "printf", "yes", "true", ":"}
+
+
+def pred_dl4006_upstream_cannot_fail(code, file, line, ctx):
+    """Every pipe of the RUN reads from echo, printf, yes or true."""
+    _, text = ctx.sources[file].instruction_at(line)
+    piped = [p for p in shell_pipelines(text) if len(p) > 1]
+    return bool(piped) and all(all(w in CANNOT_FAIL for w in p[:-1]) for p in piped)
+
+
+def pred_dl3003_every_cd_harmless(code, file, line, ctx):
+    """Every `cd` of the RUN is in a subshell or substitution, enters a
+    directory the RUN later removes with `rm -r`, or goes back (`cd /`,
+    `cd -`, `cd ~`) after another `cd`."""
+    _, text = ctx.sources[file].instruction_at(line)
+    cmds = [(nested, words) for nested, p in shell_split(text) for words in p]
+    seen_cd = False
+    found = False
+    for k, (nested, words) in enumerate(cmds):
+        if not words or words[0] != "cd":
+            continue
+        found = True
+        target = words[1].strip("'\"").rstrip("/") if len(words) > 1 else ""
+        if nested:
+            continue
+        if seen_cd and target in ("", "/", "-", "~"):
+            continue
+        seen_cd = True
+        removed = target.startswith("/") and len(target) > 1 and any(
+            w and w[0] == "rm" and any(re.fullmatch(r"-\w*[rR]\w*|--recursive", a) for a in w[1:])
+            and any(a.strip("'\"").rstrip("/*").rstrip("/") in (target,) or target.startswith(a.strip("'\"").rstrip("/") + "/") for a in w[1:] if a.startswith(("/", "'/", '"/')))
+            for _, w in cmds[k + 1 :]
+        )
+        if not removed:
+            return False
+    return found
+
+
+def stages(src: Source) -> list[tuple[int, int, str, str]]:
+    """(first instruction, end, name, base) of each stage."""
+    out = []
+    for k, (_, _, text) in enumerate(src.instructions):
+        m = re.match(r"\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", text, re.I)
+        if m:
+            if out:
+                out[-1][1] = k
+            out.append([k, len(src.instructions), (m.group(2) or "").lower(), m.group(1).lower()])
+    return [tuple(s) for s in out]
+
+
+def pred_stage_does_not_ship(code, file, line, ctx):
+    """The instruction is in a stage the final image is not built on
+    (one only copied from)."""
+    src = ctx.sources[file]
+    k, _ = src.instruction_at(line)
+    st = stages(src)
+    if not st or k < 0:
+        return False
+    shipping = set()
+    cur = len(st) - 1
+    while cur is not None and cur not in shipping:
+        shipping.add(cur)
+        base = st[cur][3]
+        cur = next((j for j in range(cur) if st[j][2] and st[j][2] == base), None)
+    mine = next((j for j, s in enumerate(st) if s[0] <= k < s[1]), None)
+    return mine is not None and mine not in shipping
+
+
+def pred_not_final_user(code, file, line, ctx):
+    """A USER that is not the one the image runs as: another USER follows
+    in the final stage, or it is in a stage the image is not built on."""
+    src = ctx.sources[file]
+    k, _ = src.instruction_at(line)
+    st = stages(src)
+    if not st or k < 0:
+        return False
+    last = st[-1]
+    users = [j for j in range(last[0], last[1]) if re.match(r"\s*USER\b", src.instructions[j][2], re.I)]
+    return not (users and users[-1] == k)
+
+
 PREDICATES = {
+    "dl3003_every_cd_harmless": pred_dl3003_every_cd_harmless,
+    "dl4006_upstream_cannot_fail": pred_dl4006_upstream_cannot_fail,
+    "stage_does_not_ship": pred_stage_does_not_ship,
+    "not_final_user": pred_not_final_user,
     "hadolint_one_sc_per_run": pred_hadolint_one_sc_per_run,
     "hadolint_parse_error": pred_hadolint_parse_error,
 }
@@ -217,11 +369,13 @@ class DocumentedClass:
         self.codes = [re.compile(fnmatch_to_re(c)) for c in raw["codes"]]
         self.pattern = re.compile(raw["instruction"], re.S | re.M) if "instruction" in raw else None
         self.previous = re.compile(raw["previous"], re.S | re.M) if "previous" in raw else None
+        self.line = re.compile(raw["line"]) if "line" in raw else None
+        self.file = re.compile(raw["file"], re.M) if "file" in raw else None
         self.predicate = PREDICATES.get(raw.get("predicate", ""))
         if "predicate" in raw and self.predicate is None:
             raise SystemExit(f"class {self.id}: unknown predicate {raw['predicate']}")
-        if self.pattern is None and self.predicate is None:
-            raise SystemExit(f"class {self.id}: needs `instruction` or `predicate`")
+        if self.pattern is None and self.predicate is None and self.line is None and self.file is None:
+            raise SystemExit(f"class {self.id}: needs `instruction`, `line` or `predicate`")
         self.test = raw["test"]
         self.summary = raw["summary"]
 
@@ -230,10 +384,16 @@ class DocumentedClass:
             return False
         if self.predicate is not None and not self.predicate(code, file, line, ctx):
             return False
-        if self.pattern is not None or self.previous is not None:
+        if any(m is not None for m in (self.pattern, self.previous, self.line, self.file)):
             src = ctx.sources.get(file)
             if src is None:
                 return False
+            if self.file is not None and not self.file.search(src.text):
+                return False
+            if self.line is not None:
+                lines = src.text.split("\n")
+                if not (0 < line <= len(lines) and self.line.search(lines[line - 1])):
+                    return False
             k, text = src.instruction_at(line)
             if self.pattern is not None and not self.pattern.search(text):
                 return False
@@ -347,7 +507,7 @@ def main() -> int:
                         continue
                     _, text = sources[file].instruction_at(line)
                     print(f"--- {code} {side} {file}:{line}")
-                    print(text if len(text) < 1500 else text[:1500] + " …")
+                    print(text if len(text) < 6000 else text[:6000] + " …")
 
     if details:
         return 0

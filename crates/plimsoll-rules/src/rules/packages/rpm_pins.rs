@@ -58,9 +58,12 @@ fn skipped(v: &str) -> bool {
     v.starts_with('@') || v.contains('/') || v.ends_with(".rpm")
 }
 
-/// hadolint's yum rule: any dash.
+/// hadolint's yum rule (2.15): a dash followed by a digit (`httpd-2.4`,
+/// `foo-bar-1.2-3.el7`), so `epel-release` is not a pin.
 pub(crate) fn yum_pinned(v: &str) -> bool {
-    v.contains('-')
+    v.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'-' && w[1].is_ascii_digit())
 }
 
 /// hadolint's dnf rule: after the first dash, every dash-separated part is
@@ -85,6 +88,17 @@ pub(crate) fn dnf_pinned(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yum_versions() {
+        assert!(yum_pinned("httpd-2.4"));
+        assert!(yum_pinned("foo-bar-1.2-3.el7"));
+        assert!(yum_pinned("foo-2:1.0"));
+        assert!(!yum_pinned("epel-release"));
+        assert!(!yum_pinned("gcc-c++"));
+        assert!(!yum_pinned("foo-v1"));
+        assert!(!yum_pinned("httpd"));
+    }
 
     #[test]
     fn dnf_versions() {

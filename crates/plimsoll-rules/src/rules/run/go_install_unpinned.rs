@@ -3,8 +3,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `go install` of a package without a version, or with
-    /// `@latest`: `go install golang.org/x/tools/gopls` instead of
+    /// Flags `go install` (or `go get`, which installs in GOPATH mode) of
+    /// a package without a version, or with `@latest`:
+    /// `go install golang.org/x/tools/gopls` instead of
     /// `go install golang.org/x/tools/gopls@v0.16.1`.
     ///
     /// ## Why is this bad?
@@ -69,7 +70,9 @@ impl Rule for GoInstallUnpinned {
                 let Some(inv) = cmd.runs("go") else {
                     continue;
                 };
-                let Some(packages) = operands_after(&inv, &["install"], WITH_VALUES) else {
+                let Some(packages) = operands_after(&inv, &["install"], WITH_VALUES)
+                    .or_else(|| operands_after(&inv, &["get"], WITH_VALUES))
+                else {
                     continue;
                 };
                 let unpinned = packages.into_iter().find(|w| {

