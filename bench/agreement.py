@@ -291,6 +291,20 @@ def pred_dl3003_every_cd_harmless(code, file, line, ctx):
     return found
 
 
+def pred_expands_arg_or_env(code, file, line, ctx):
+    """The RUN expands a variable the Dockerfile declares with ARG or ENV
+    (hadolint tells ShellCheck each of them is `1`)."""
+    src = ctx.sources[file]
+    _, text = src.instruction_at(line)
+    declared = set()
+    for _, _, t in src.instructions:
+        m = re.match(r"\s*(ARG|ENV)\s+(.*)", t, re.I | re.S)
+        if m:
+            declared.update(re.findall(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)(?==|\s|$)", m.group(2)))
+    used = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text))
+    return bool(used & declared)
+
+
 def stages(src: Source) -> list[tuple[int, int, str, str]]:
     """(first instruction, end, name, base) of each stage."""
     out = []
@@ -335,6 +349,7 @@ def pred_not_final_user(code, file, line, ctx):
 
 
 PREDICATES = {
+    "expands_arg_or_env": pred_expands_arg_or_env,
     "dl3003_every_cd_harmless": pred_dl3003_every_cd_harmless,
     "dl4006_upstream_cannot_fail": pred_dl4006_upstream_cannot_fail,
     "stage_does_not_ship": pred_stage_does_not_ship,

@@ -236,3 +236,26 @@ fn dl1000_comment_after_heredoc() {
         &[expect("DL1000", &[5], &[])],
     );
 }
+
+/// hadolint runs ShellCheck with `export NAME=1` for every ARG and ENV,
+/// so ShellCheck takes each as a constant without blanks. An `ARG` without
+/// a default can hold anything, and an `ENV` with blanks (a package list)
+/// is split: plimsoll reports both (`# hadolint ignore=SC2086` keeps a
+/// deliberate split).
+#[test]
+fn sc2086_arg_and_env_values_hidden_from_shellcheck() {
+    check(
+        "FROM debian:12\nARG VERSION\nENV DEPS=\"gcc make\"\nRUN unzip tool_${VERSION}.zip\nRUN apt-get install -y --no-install-recommends $DEPS\n",
+        &[expect("SC2086", &[], &[4, 5])],
+    );
+}
+
+/// hadolint counts only commands with a literal name, and not `[ … ]`:
+/// `[ -e f ] && grep x f` is two commands, chained on purpose.
+#[test]
+fn dl3059_commands_hadolint_does_not_count() {
+    check(
+        "FROM debian:12\nRUN mkdir -p /etc/app\nRUN [ -e /etc/nsswitch.conf ] && grep '^hosts:' /etc/nsswitch.conf\n",
+        &[expect("DL3059", &[3], &[])],
+    );
+}

@@ -14,7 +14,8 @@ declare_rule! {
     /// `a | b`, or one with a `$(…)`), or with other flags (`--mount`,
     /// `--network`, `--security`) than the one before, is taken as
     /// deliberately separate (for layer caching), and comments between the
-    /// two do not separate them.
+    /// two do not separate them. PowerShell and cmd scripts, which are not
+    /// read, are not counted as short.
     ///
     /// ## Example
     /// ```dockerfile
@@ -59,7 +60,13 @@ impl Rule for ConsecutiveRuns {
                 .map(|f| (f.name.to_ascii_lowercase(), f.value.clone()))
                 .collect();
             flags.sort();
-            let count: usize = cx.scripts(i).iter().map(|s| s.commands.len()).sum();
+            // A PowerShell or cmd script is not read: its size is unknown.
+            let scripts = cx.scripts(i);
+            let count: usize = if scripts.iter().all(|s| s.is_analyzed()) {
+                scripts.iter().map(|s| s.commands.len()).sum()
+            } else {
+                usize::MAX
+            };
             if let Some((prev_flags, prev_count)) = &previous
                 && *prev_flags == flags
                 && count <= 1
