@@ -107,7 +107,7 @@ mod tests {
         assert!(!dnf_pinned("python3-pip"));
         assert!(!dnf_pinned("httpd"));
         assert!(!dnf_pinned("httpd-"));
-        assert!(yum_pinned("python3-pip"));
+        assert!(!yum_pinned("python3-pip"));
         assert!(skipped("@core") && skipped("/tmp/a.rpm") && skipped("https://x/y"));
     }
 }
