@@ -1,4 +1,4 @@
-use super::common::{apk_add, commands, word_values};
+use super::common::{apk_add, commands, site_word_values};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -48,7 +48,7 @@ impl Rule for ApkUnpinnedPackage {
                 continue;
             };
             for word in packages {
-                let Some(values) = word_values(cx.model, site.index, word) else {
+                let Some(values) = site_word_values(cx, &site, word) else {
                     continue;
                 };
                 if values.iter().any(|v| !pinned(v)) {

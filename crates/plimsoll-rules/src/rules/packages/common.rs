@@ -58,6 +58,41 @@ pub(crate) fn word_values(
     Some(value.split_whitespace().map(str::to_string).collect())
 }
 
+/// [`word_values`] for a word of `site`'s command, knowing also the
+/// variables the same script assigned a literal value before it
+/// (`PKGS="curl git" && apt-get install -y $PKGS`, or jessfraz's
+/// `buildDeps='…' set -x && apk add $buildDeps`).
+pub(crate) fn site_word_values(
+    cx: &Checker<'_>,
+    site: &Site<'_>,
+    word: &Word,
+) -> Option<Vec<String>> {
+    if word.value.is_none()
+        && let [e] = word.expansions.as_slice()
+        && let ExpansionKind::Parameter { name } = &e.kind
+        && (word.text == format!("${name}") || word.text == format!("${{{name}}}"))
+        && let Some(script) = cx.scripts(site.index).get(site.script)
+    {
+        let before = script
+            .commands
+            .iter()
+            .take_while(|c| !std::ptr::eq(*c, site.cmd));
+        let mut value = None;
+        for cmd in before {
+            // A bare assignment, or one before `set` or `:`, which (special
+            // built-ins) keep it in the shell.
+            let persists = cmd.name.is_none() || cmd.name_is("set") || cmd.name_is(":");
+            if let Some(a) = cmd.env.iter().rev().find(|a| persists && a.name == *name) {
+                value = Some(a.value.value.clone());
+            }
+        }
+        if let Some(value) = value {
+            return value.map(|v| v.split_whitespace().map(str::to_string).collect());
+        }
+    }
+    word_values(cx.model, site.index, word)
+}
+
 /// The RUN instruction itself (the inner one of `ONBUILD RUN`).
 fn run_instruction(ins: &Instruction) -> &Instruction {
     match (ins.keyword, ins.onbuild.as_deref()) {

@@ -1,6 +1,6 @@
 //! Version pins of yum and dnf packages, shared by DL3033 and DL3041.
 
-use super::common::{RPM_VALUE_FLAGS, Site, subcommand_in, word_values};
+use super::common::{RPM_VALUE_FLAGS, Site, site_word_values, subcommand_in};
 use crate::Checker;
 use plimsoll_diagnostics::Span;
 
@@ -32,7 +32,7 @@ pub(crate) fn unpinned(
             continue;
         };
         for word in words {
-            let Some(values) = word_values(cx.model, site.index, word) else {
+            let Some(values) = site_word_values(cx, &site, word) else {
                 continue;
             };
             let bad = values.iter().any(|v| {

@@ -9,7 +9,8 @@ declare_rule! {
     /// pinned but `httpd-2.4.6` is), and a module of `yum module install` without
     /// a stream (`nodejs` rather than `nodejs:20`). Groups (`@core`), `.rpm`
     /// files, paths and URLs are not flagged; packages given through
-    /// variables are checked with the values of their `ARG`/`ENV`.
+    /// variables are checked with the values of their `ARG`/`ENV` (or of
+    /// a literal assignment earlier in the same script).
     ///
     /// ## Why is this bad?
     /// Without a pin, each build installs whatever the repositories hold

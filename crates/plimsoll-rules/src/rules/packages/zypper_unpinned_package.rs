@@ -1,4 +1,4 @@
-use super::common::{ZYPPER_VALUE_FLAGS, commands, subcommand_in, word_values};
+use super::common::{ZYPPER_VALUE_FLAGS, commands, site_word_values, subcommand_in};
 use crate::rules::prelude::*;
 
 declare_rule! {
@@ -52,7 +52,7 @@ impl Rule for ZypperUnpinnedPackage {
                 continue;
             };
             for word in packages {
-                let Some(values) = word_values(cx.model, site.index, word) else {
+                let Some(values) = site_word_values(cx, &site, word) else {
                     continue;
                 };
                 if values.iter().any(|v| !pinned(v)) {
