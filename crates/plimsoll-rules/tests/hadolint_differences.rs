@@ -258,4 +258,40 @@ fn dl3059_commands_hadolint_does_not_count() {
         "FROM debian:12\nRUN mkdir -p /etc/app\nRUN [ -e /etc/nsswitch.conf ] && grep '^hosts:' /etc/nsswitch.conf\n",
         &[expect("DL3059", &[3], &[])],
     );
+    check(
+        "FROM debian:12\nRUN yes | \"$SDK/bin/sdkmanager\" --licenses\nRUN rm /tmp/sdk.zip\n",
+        &[expect("DL3059", &[3], &[])],
+    );
+}
+
+/// Commands that print one word by construction (`nproc`, `getconf
+/// NAME`, `uname -m`) cannot split: quoting `make -j$(nproc)` changes
+/// nothing.
+#[test]
+fn sc2046_substitution_of_one_word() {
+    check(
+        "FROM debian:12\nRUN make -j$(nproc)\n",
+        &[expect("SC2046", &[2], &[])],
+    );
+}
+
+/// `USER ${user}` runs as the value of `user`: a name here, which is what
+/// DL3066 is about. hadolint does not expand the variable.
+#[test]
+fn dl3066_user_through_a_variable() {
+    check(
+        "FROM debian:12\nARG user=jenkins\nRUN useradd $user\nUSER ${user}\n",
+        &[expect("DL3066", &[], &[4])],
+    );
+}
+
+/// hadolint reads PowerShell with a POSIX shell parser and counts its
+/// "commands"; plimsoll does not read PowerShell, so it does not know the
+/// RUNs are short.
+#[test]
+fn dl3059_powershell_read_as_sh() {
+    check(
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN Expand-Archive -Path go.zip -DestinationPath C:\\go\nRUN setx PATH 'C:\\go\\bin'\n",
+        &[expect("DL3059", &[4], &[])],
+    );
 }
