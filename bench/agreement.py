@@ -389,8 +389,8 @@ class DocumentedClass:
         self.predicate = PREDICATES.get(raw.get("predicate", ""))
         if "predicate" in raw and self.predicate is None:
             raise SystemExit(f"class {self.id}: unknown predicate {raw['predicate']}")
-        if self.pattern is None and self.predicate is None and self.line is None and self.file is None:
-            raise SystemExit(f"class {self.id}: needs `instruction`, `line` or `predicate`")
+        if all(m is None for m in (self.pattern, self.predicate, self.line, self.file, self.previous)):
+            raise SystemExit(f"class {self.id}: needs a matcher")
         self.test = raw["test"]
         self.summary = raw["summary"]
 

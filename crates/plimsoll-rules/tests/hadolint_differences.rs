@@ -295,3 +295,34 @@ fn dl3059_powershell_read_as_sh() {
         &[expect("DL3059", &[4], &[])],
     );
 }
+
+/// `--from=` takes an image reference too (BuildKit pulls it); hadolint
+/// takes only values with a `:` for images. Copying a tool image whole is
+/// what such images are made for.
+#[test]
+fn copy_from_an_external_image() {
+    check(
+        "FROM debian:12\nCOPY --from=gloursdocker/docker / /\n",
+        &[expect("DL3022", &[2], &[]), expect("DL3067", &[2], &[])],
+    );
+}
+
+/// `go run make.go` runs a file of the build context, not a module from
+/// the network: there is nothing to pin.
+#[test]
+fn dl3062_go_run_of_a_local_file() {
+    check(
+        "FROM golang:1.22\nRUN go run make.go\n",
+        &[expect("DL3062", &[2], &[])],
+    );
+}
+
+/// A license key is a secret; BuildKit's check looks for the word `key`
+/// (and `auth`, `token`, …), hadolint's list of names does not.
+#[test]
+fn dl3064_secret_words_hadolint_lacks() {
+    check(
+        "FROM debian:12\nENV LICENSE_KEY=lgNvGyhnUKpa5PJi\n",
+        &[expect("DL3064", &[], &[2])],
+    );
+}
