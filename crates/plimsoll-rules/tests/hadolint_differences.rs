@@ -326,3 +326,13 @@ fn dl3064_secret_words_hadolint_lacks() {
         &[expect("DL3064", &[], &[2])],
     );
 }
+
+/// Removing `/var/cache/apk` in the same RUN leaves no cache in the layer:
+/// what `--no-cache` is for is done.
+#[test]
+fn dl3019_apk_cache_removed() {
+    check(
+        "FROM alpine:3.20\nRUN apk add --update curl=8.0.0-r0 && rm -rf /var/cache/apk/*\n",
+        &[expect("DL3019", &[2], &[])],
+    );
+}

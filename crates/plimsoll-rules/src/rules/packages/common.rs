@@ -55,6 +55,10 @@ pub(crate) fn word_values(
         return None;
     }
     let value = model.resolve(index, &word.text)?;
+    // `"curl=$VERSION"` stays one word.
+    if word.expansions.iter().all(|e| e.quoted) {
+        return Some(vec![value]);
+    }
     Some(value.split_whitespace().map(str::to_string).collect())
 }
 

@@ -102,6 +102,10 @@ pub(super) fn word_values(cx: &Checker<'_>, index: usize, word: &Word) -> Option
         return Some(vec![v.clone()]);
     }
     let v = cx.model.resolve(index, &word.text)?;
+    // `"b2 == $VERSION"` stays one word.
+    if word.expansions.iter().all(|e| e.quoted) {
+        return Some(vec![v]);
+    }
     Some(v.split_whitespace().map(str::to_string).collect())
 }
 

@@ -13,7 +13,8 @@ declare_rule! {
     ///
     /// Not flagged, as in ShellCheck (0.10 and later, the one hadolint
     /// embeds): a `C` that only stops the script or reports, whichever
-    /// failed (`|| exit 1`, `|| return`, `|| echo "…"`, `|| printf …`), or
+    /// failed (`|| exit 1`, `|| return`, `|| echo "…"`, `|| printf …`,
+    /// `|| ret=$?`), or
     /// that says the failure does not matter (`|| true`, `|| :`); and, as
     /// ShellCheck looks only at a list that `|| C` ends, `A && B || C && D`.
     ///
@@ -106,10 +107,10 @@ fn prev_in_list<'s>(script: &'s Script, b: &Pipeline) -> Option<&'s Pipeline> {
 }
 
 /// True when pipeline `c` is one `exit`, `return`, `echo`, `printf`,
-/// `true` or `:`.
+/// `true`, `:` or a bare assignment (`|| ret=$?`).
 fn exits(script: &Script, c: &Pipeline) -> bool {
     let cmds = script.commands.get(c.commands()).unwrap_or(&[]);
-    matches!(cmds, [cmd] if ["exit", "return", "echo", "printf", "true", ":"]
+    matches!(cmds, [cmd] if cmd.name.is_none() || ["exit", "return", "echo", "printf", "true", ":"]
         .iter()
         .any(|n| cmd.name_is(n)))
 }
