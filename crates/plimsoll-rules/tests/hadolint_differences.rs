@@ -336,3 +336,26 @@ fn dl3019_apk_cache_removed() {
         &[expect("DL3019", &[2], &[])],
     );
 }
+
+/// A path ending with an escaped backslash (`C:\\Windows\\System32\\`,
+/// the destination directory of a Windows COPY) is valid: plimsoll's
+/// parser, checked against BuildKit's fixtures, reads it; hadolint's
+/// rejects the file and checks nothing else.
+#[test]
+fn dl1000_path_ending_in_an_escaped_backslash() {
+    check(
+        "FROM scratch\nCOPY --from=x \\\n\tC:\\\\a \\\n\tC:\\\\b\\\\\n\nENV A=1\n",
+        &[expect("DL1000", &[4], &[])],
+    );
+}
+
+/// `#` only starts a comment at the start of a line: `FROM #IMAGE# # note`
+/// is a FROM of four arguments, which BuildKit rejects (a template that
+/// `sed` fills in). hadolint takes the rest for a comment.
+#[test]
+fn dl1000_from_with_too_many_arguments() {
+    check(
+        "FROM #IMAGE_NAME# # Replaced by sed\n",
+        &[expect("DL1000", &[], &[1])],
+    );
+}

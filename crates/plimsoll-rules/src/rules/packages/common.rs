@@ -3,8 +3,9 @@
 
 use crate::Checker;
 use plimsoll_model::{Base, SemanticModel, mount_option};
-use plimsoll_shell::{Command, ExpansionKind, Invocation, Script, Word};
+use plimsoll_shell::{Command, ExpansionKind, Invocation, Quoting, Script, Word};
 use plimsoll_syntax::{Instruction, Keyword};
+use std::collections::HashMap;
 
 /// One command of a RUN: the instruction index, the index of the script
 /// among the instruction's scripts, and the command.
@@ -81,20 +82,48 @@ pub(crate) fn site_word_values(
             .commands
             .iter()
             .take_while(|c| !std::ptr::eq(*c, site.cmd));
-        let mut value = None;
+        let mut known: HashMap<&str, Option<String>> = HashMap::new();
         for cmd in before {
             // A bare assignment, or one before `set` or `:`, which (special
             // built-ins) keep it in the shell.
-            let persists = cmd.name.is_none() || cmd.name_is("set") || cmd.name_is(":");
-            if let Some(a) = cmd.env.iter().rev().find(|a| persists && a.name == *name) {
-                value = Some(a.value.value.clone());
+            if !(cmd.name.is_none() || cmd.name_is("set") || cmd.name_is(":")) {
+                continue;
+            }
+            for a in &cmd.env {
+                let value = match &a.value.value {
+                    Some(v) => Some(v.clone()),
+                    None => substitute(&a.value, &known),
+                };
+                known.insert(a.name.as_str(), value);
             }
         }
-        if let Some(value) = value {
+        if let Some(value) = known.remove(name.as_str()) {
             return value.map(|v| v.split_whitespace().map(str::to_string).collect());
         }
     }
     word_values(cx.model, site.index, word)
+}
+
+/// The value of an assignment's word whose only expansions are variables
+/// of `known` with a literal value (`PKGS="$PKGS git"`); `None` otherwise.
+fn substitute(word: &Word, known: &HashMap<&str, Option<String>>) -> Option<String> {
+    let text = word.text.as_str();
+    let text = match word.quoting {
+        Quoting::Double => text.strip_prefix('"')?.strip_suffix('"')?,
+        Quoting::Unquoted => text,
+        _ => return None,
+    };
+    let mut out = text.to_string();
+    for e in &word.expansions {
+        let ExpansionKind::Parameter { name } = &e.kind else {
+            return None;
+        };
+        let value = known.get(name.as_str())?.as_deref()?;
+        out = out
+            .replace(&format!("${{{name}}}"), value)
+            .replace(&format!("${name}"), value);
+    }
+    (!out.contains(['$', '`', '\\', '"', '\''])).then_some(out)
 }
 
 /// The RUN instruction itself (the inner one of `ONBUILD RUN`).
