@@ -32,7 +32,7 @@ pub(crate) fn unpinned(
             continue;
         };
         for word in words {
-            let Some(values) = site_word_values(cx, &site, word) else {
+            let Some(values) = site_word_values(cx, site, word) else {
                 continue;
             };
             let bad = values.iter().any(|v| {
