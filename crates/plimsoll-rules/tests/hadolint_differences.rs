@@ -283,6 +283,10 @@ fn dl3066_user_through_a_variable() {
         "FROM debian:12\nARG user=jenkins\nRUN useradd $user\nUSER ${user}\n",
         &[expect("DL3066", &[], &[4])],
     );
+    check(
+        "FROM debian:12\nARG IMAGE_USER=root\nUSER $IMAGE_USER\n",
+        &[expect("DL3002", &[], &[3])],
+    );
 }
 
 /// hadolint reads PowerShell with a POSIX shell parser and counts its
@@ -357,5 +361,35 @@ fn dl1000_from_with_too_many_arguments() {
     check(
         "FROM #IMAGE_NAME# # Replaced by sed\n",
         &[expect("DL1000", &[], &[1])],
+    );
+}
+
+/// `FROM ${BASE}` builds on the ARG's default when none is given: with
+/// `debian:latest`, on `latest`.
+#[test]
+fn from_through_a_variable() {
+    check(
+        "ARG BASE=debian:latest\nFROM ${BASE}\n",
+        &[expect("DL3007", &[], &[2])],
+    );
+}
+
+/// `sudo -u node npm install -g x` installs an unpinned package all the
+/// same.
+#[test]
+fn through_sudo() {
+    check(
+        "FROM node:20\nRUN sudo -u node npm install -g bs-platform\n",
+        &[expect("DL3016", &[], &[2])],
+    );
+}
+
+/// Lists fetched by an `apt-get update` after the removal stay in the
+/// layer.
+#[test]
+fn dl3009_update_after_the_removal() {
+    check(
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y --no-install-recommends git=1:2.39.2-1.1\n",
+        &[expect("DL3009", &[], &[2])],
     );
 }
