@@ -165,6 +165,10 @@ fn dl3009_apt_get_dist_clean() {
         "FROM debian:13\nRUN apt-get update && apt-get install -y --no-install-recommends curl=8.14.1-2 && apt-get dist-clean\n",
         &[expect("DL3009", &[2], &[])],
     );
+    check(
+        "FROM debian:12 AS build\nUSER root\nRUN make\nFROM debian:12\nCOPY --from=build /app /app\nUSER 10001\n",
+        &[expect("DL3002", &[2], &[])],
+    );
 }
 
 /// Lists left in a build stage that the final image only copies files
@@ -391,5 +395,24 @@ fn dl3009_update_after_the_removal() {
     check(
         "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y --no-install-recommends git=1:2.39.2-1.1\n",
         &[expect("DL3009", &[], &[2])],
+    );
+}
+
+/// Stopping a process the RUN itself started in the background (to run
+/// it once during the build) is part of the build.
+#[test]
+fn dl3001_kill_of_a_background_job() {
+    check(
+        "FROM debian:12\nRUN browsh & pid=$!; sleep 10; kill $pid || true\n",
+        &[expect("DL3001", &[2], &[])],
+    );
+}
+
+/// A program run by its path is the same program.
+#[test]
+fn command_named_by_its_path() {
+    check(
+        "FROM debian:12\nRUN /usr/local/go/bin/go get -u github.com/golang/dep/cmd/dep\n",
+        &[expect("DL3062", &[], &[2])],
     );
 }
