@@ -231,6 +231,9 @@ def shell_split(text: str) -> list[tuple[bool, list[list[str]]]]:
         elif c == ")" and quote is None and len(stack) > 1:
             close_level()
             quote = saved.pop() if saved else None
+        elif c == ")" and quote is None:
+            # A `case` pattern (`amd64 | arm64)`): no pipeline.
+            stack[-1][-1] = [""]
         elif quote == '"':
             if c == '"':
                 quote = None
