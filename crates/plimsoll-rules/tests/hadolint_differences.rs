@@ -169,6 +169,10 @@ fn dl3009_apt_get_dist_clean() {
         "FROM debian:12 AS build\nUSER root\nRUN make\nFROM debian:12\nCOPY --from=build /app /app\nUSER 10001\n",
         &[expect("DL3002", &[2], &[])],
     );
+    check(
+        "FROM python:3.12 AS base\nRUN pip install GitPython==3.1.43\nFROM base AS build\nRUN make\nFROM alpine:3.20\nCOPY --from=build /app /app\n",
+        &[expect("DL3042", &[2], &[])],
+    );
 }
 
 /// Lists left in a build stage that the final image only copies files
