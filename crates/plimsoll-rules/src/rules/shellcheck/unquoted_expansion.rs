@@ -123,7 +123,14 @@ fn script_assignments<'s>(script: &'s Script, k: usize) -> HashMap<&'s str, Opti
     for cmd in script.commands.iter().take(k) {
         if cmd.name.is_none() {
             for a in &cmd.env {
-                assign(cmd, a.name.as_str(), a.value.value.clone());
+                // `pid=$!`, `ret=$?`: a number.
+                let number = matches!(a.value.text.trim_matches('"'), "$!" | "$?" | "$$" | "$#");
+                let value = if number {
+                    Some("0".to_string())
+                } else {
+                    a.value.value.clone()
+                };
+                assign(cmd, a.name.as_str(), value);
             }
         } else if cmd.name_is("export") || cmd.name_is("readonly") {
             for w in &cmd.args {
