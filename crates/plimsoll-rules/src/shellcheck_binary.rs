@@ -106,11 +106,18 @@ pub fn shellcheck_findings(
             .map(|v| v.name.as_str())
             .filter(|n| is_shell_name(n))
             .collect();
-        let mut text = format!("{shebang}\n");
-        let mut prelude_lines = 1;
-        if !names.is_empty() {
-            text.push_str(&format!("export {}\n", names.join(" ")));
+        // A heredoc with a `#!` line of its own keeps it first (ShellCheck
+        // wants it there), without the prelude.
+        let mut text = String::new();
+        let mut prelude_lines = 0;
+        if !script.text.starts_with("#!") {
+            text.push_str(shebang);
+            text.push('\n');
             prelude_lines += 1;
+            if !names.is_empty() {
+                text.push_str(&format!("export {}\n", names.join(" ")));
+                prelude_lines += 1;
+            }
         }
         text.push_str(&script.text);
         if !script.text.ends_with('\n') {

@@ -155,3 +155,23 @@ fn a_missing_shellcheck_is_one_clear_error_and_exit_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_heredoc_keeps_its_own_shebang_line() {
+    if !have_shellcheck() {
+        return;
+    }
+    let t = TempDir::new().unwrap();
+    fs::write(
+        t.path().join("Dockerfile"),
+        "FROM debian:12\nRUN <<EOF\n#!/bin/bash\necho `date`\nEOF\n",
+    )
+    .unwrap();
+    let found = run(t.path(), &["--shellcheck"]);
+    // No SC1128 (shebang not first); SC2006 on line 4, column 6.
+    assert!(!found.iter().any(|f| f.0 == "SC1128"), "{found:?}");
+    assert!(
+        found.contains(&("SC2006".into(), "style".into(), 4, 6)),
+        "{found:?}"
+    );
+}
