@@ -10,6 +10,7 @@ mod engine;
 mod fix;
 mod pragma;
 pub mod rules;
+mod shellcheck_binary;
 mod suggest;
 
 pub use checker::{Checker, LabelType, RuleOptions};
@@ -17,6 +18,7 @@ pub use engine::{LintOptions, Selection, apply_suppressions, lint};
 pub use fix::{FixMode, apply_fixes};
 pub use plimsoll_diagnostics::{Finding, RuleInfo, Severity};
 pub use pragma::{Pragma, PragmaKind, parse_pragma};
+pub use shellcheck_binary::{ShellcheckBinary, ShellcheckError, shellcheck_findings};
 
 /// Metadata every rule has; implemented by [`declare_rule!`].
 pub trait Described {

@@ -125,6 +125,10 @@ pub struct CheckArgs {
     /// No colour in the output.
     #[arg(long)]
     pub no_color: bool,
+    /// Also run the `shellcheck` program on every RUN script (one call per
+    /// Dockerfile); its SC findings join plimsoll's own.
+    #[arg(long)]
+    pub shellcheck: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,10 @@ use plimsoll_config::{
 };
 use plimsoll_diagnostics::{Finding, RuleInfo, Severity, SourceFile};
 use plimsoll_report::{Format, ReportOptions, mask_in, secret_strings, write_report};
-use plimsoll_rules::{FixMode, LintOptions, Rule, RuleOptions, apply_fixes, lint};
+use plimsoll_rules::{
+    FixMode, LintOptions, Rule, RuleOptions, ShellcheckBinary, apply_fixes, lint,
+    shellcheck_findings,
+};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
@@ -95,6 +98,11 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         None
     };
 
+    let shellcheck = ShellcheckBinary::on_path();
+    if global.shellcheck == Some(true) && shellcheck.is_none() {
+        return Err(NO_SHELLCHECK.to_string());
+    }
+
     let (inputs, mut had_error) = collect_inputs(&args)?;
     // With `--fix`, fixed stdin goes to stdout; the report then goes to
     // stderr so the two do not mix.
@@ -114,7 +122,13 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
                     .map_or_else(|| cwd.clone(), |p| cwd.join(p)),
             };
             let checked = match settings_for(&dir) {
-                Ok(settings) => check_input(&input, &settings, fix_mode, args.context.as_deref()),
+                Ok(settings) => check_input(
+                    &input,
+                    &settings,
+                    fix_mode,
+                    args.context.as_deref(),
+                    shellcheck.as_ref(),
+                ),
                 Err(e) => Checked::error(e.to_string()),
             };
             (input, checked)
@@ -223,11 +237,14 @@ fn location_key(f: &Finding, sources: &HashMap<String, SourceFile>) -> (usize, u
     }
 }
 
+const NO_SHELLCHECK: &str = "--shellcheck: no `shellcheck` program on PATH (install ShellCheck, e.g. `apt-get install shellcheck`)";
+
 fn check_input(
     input: &Input,
     settings: &Settings,
     fix_mode: Option<FixMode>,
     context: Option<&Path>,
+    shellcheck: Option<&ShellcheckBinary>,
 ) -> Checked {
     let name = input.name();
     let bytes = match read_input(input) {
@@ -271,6 +288,33 @@ fn check_input(
             df = plimsoll_syntax::parse_str(&text);
             findings = lint(&df, name, &opts);
         }
+    }
+    if settings.shellcheck == Some(true) {
+        let Some(binary) = shellcheck else {
+            return Checked::error(format!("{name}: {NO_SHELLCHECK}"));
+        };
+        let mut more = match shellcheck_findings(&df, name, binary) {
+            Ok(more) => more,
+            Err(e) => return Checked::error(format!("{name}: {e}")),
+        };
+        // The same selection as plimsoll's own rules (a native rule that
+        // is off by default keeps its code off), and no duplicate of a
+        // native finding with the same code at the same place.
+        more.retain_mut(|f| {
+            let enabled = plimsoll_rules::find_rule(&f.code).is_none_or(|r| r.default_enabled());
+            let Some(severity) = selector.effective_severity(&f.code, &[], enabled, f.severity)
+            else {
+                return false;
+            };
+            f.severity = severity;
+            !findings
+                .iter()
+                .any(|n| n.code == f.code && n.span.map(|s| s.start) == f.span.map(|s| s.start))
+        });
+        if !settings.disable_ignore_pragma.unwrap_or(false) {
+            plimsoll_rules::apply_suppressions(&df, &mut more);
+        }
+        findings.extend(more);
     }
     let source = SourceFile::new(name, df.text.as_str());
     if let Input::File { path, .. } = input {
@@ -477,6 +521,9 @@ fn cli_settings(args: &CheckArgs) -> Result<Settings, String> {
     }
     if args.disable_ignore_pragma {
         s.disable_ignore_pragma = Some(true);
+    }
+    if args.shellcheck {
+        s.shellcheck = Some(true);
     }
     if !args.trusted_registries.is_empty() {
         s.trusted_registries = Some(args.trusted_registries.clone());

@@ -6,7 +6,8 @@
 
 use crate::Checker;
 use plimsoll_model::SemanticModel;
-use plimsoll_shell::{Command, ExpansionKind, Word};
+use plimsoll_shell::{Command, ExpansionKind, Quoting, Script, Word};
+use std::collections::HashMap;
 
 /// The package operands of one install command and how one of their
 /// values counts as pinned.
@@ -45,7 +46,7 @@ pub(crate) fn report_unpinned(
                 continue;
             };
             let unpinned = found.words.into_iter().filter(|w| {
-                word_values(cx.model, index, w)
+                script_word_values(cx.model, index, script, cmd, w)
                     .is_some_and(|values| values.iter().any(|v| !(found.pinned)(v)))
             });
             match report {
@@ -83,5 +84,73 @@ pub(crate) fn word_values(
         return None;
     }
     let value = model.resolve(index, &word.text)?;
+    // `"curl=$VERSION"` stays one word.
+    if word.expansions.iter().all(|e| e.quoted) {
+        return Some(vec![value]);
+    }
     Some(value.split_whitespace().map(str::to_string).collect())
+}
+
+/// [`word_values`] for a word of `cmd` in `script`, knowing also the
+/// variables the same script assigned a literal value before it
+/// (`PKGS="curl git" && apt-get install -y $PKGS`, or jessfraz's
+/// `buildDeps='…' set -x && apk add $buildDeps`).
+pub(crate) fn script_word_values(
+    model: &SemanticModel<'_>,
+    index: usize,
+    script: &Script,
+    cmd: &Command,
+    word: &Word,
+) -> Option<Vec<String>> {
+    if word.value.is_none()
+        && let [e] = word.expansions.as_slice()
+        && let ExpansionKind::Parameter { name } = &e.kind
+        && (word.text == format!("${name}") || word.text == format!("${{{name}}}"))
+    {
+        let before = script
+            .commands
+            .iter()
+            .take_while(|c| !std::ptr::eq(*c, cmd));
+        let mut known: HashMap<&str, Option<String>> = HashMap::new();
+        for c in before {
+            // A bare assignment, or one before `set` or `:`, which (special
+            // built-ins) keep it in the shell.
+            if !(c.name.is_none() || c.name_is("set") || c.name_is(":")) {
+                continue;
+            }
+            for a in &c.env {
+                let value = match &a.value.value {
+                    Some(v) => Some(v.clone()),
+                    None => substitute(&a.value, &known),
+                };
+                known.insert(a.name.as_str(), value);
+            }
+        }
+        if let Some(value) = known.remove(name.as_str()) {
+            return value.map(|v| v.split_whitespace().map(str::to_string).collect());
+        }
+    }
+    word_values(model, index, word)
+}
+
+/// The value of an assignment's word whose only expansions are variables
+/// of `known` with a literal value (`PKGS="$PKGS git"`); `None` otherwise.
+fn substitute(word: &Word, known: &HashMap<&str, Option<String>>) -> Option<String> {
+    let text = word.text.as_str();
+    let text = match word.quoting {
+        Quoting::Double => text.strip_prefix('"')?.strip_suffix('"')?,
+        Quoting::Unquoted => text,
+        _ => return None,
+    };
+    let mut out = text.to_string();
+    for e in &word.expansions {
+        let ExpansionKind::Parameter { name } = &e.kind else {
+            return None;
+        };
+        let value = known.get(name.as_str())?.as_deref()?;
+        out = out
+            .replace(&format!("${{{name}}}"), value)
+            .replace(&format!("${name}"), value);
+    }
+    (!out.contains(['$', '`', '\\', '"', '\''])).then_some(out)
 }

@@ -4,7 +4,9 @@ use crate::rules::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Checks the keys of the labels the image gets against the label key
-    /// format: lower-case letters, digits, `.` and `-`, starting with a
+    /// format: lower-case letters, digits, `.`, `-`, and (as hadolint
+    /// allows, and Red Hat's `com.redhat.license_terms` uses) `_` and `/`,
+    /// starting with a
     /// letter and ending with a letter or digit, without `..` or `--`, and
     /// outside the namespaces Docker reserves (`com.docker.*`,
     /// `io.docker.*`, `org.dockerproject.*`).
@@ -67,9 +69,9 @@ fn key_problem(key: &str) -> Option<&'static str> {
     }
     if !key
         .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b".-_/".contains(&b))
     {
-        return Some("use only lower-case letters, digits, `.` and `-`");
+        return Some("use only lower-case letters, digits, `.`, `-`, `_` and `/`");
     }
     if !key.starts_with(|c: char| c.is_ascii_lowercase()) {
         return Some("it must start with a lower-case letter");
@@ -94,6 +96,8 @@ mod tests {
             "com.example.team-a",
             "version",
             "a1",
+            "com.redhat.license_terms",
+            "registry_image",
         ] {
             assert_eq!(key_problem(ok), None, "{ok}");
         }
@@ -108,7 +112,7 @@ mod tests {
             "abc-",
             "a..b",
             "a--b",
-            "a_b",
+            "a_",
             "a b",
         ] {
             assert!(key_problem(bad).is_some(), "{bad}");

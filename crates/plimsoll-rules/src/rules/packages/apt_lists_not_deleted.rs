@@ -5,7 +5,7 @@ use plimsoll_shell::Command;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `RUN` that runs `apt-get update` but does not remove
+    /// Flags a `RUN` that runs `apt-get update` (or `apt update`) but does not remove
     /// `/var/lib/apt/lists` afterwards in the same `RUN`
     /// (`rm -rf /var/lib/apt/lists/*`, or `apt-get distclean`).
     ///
@@ -61,7 +61,7 @@ impl Rule for AptListsNotDeleted {
         let sites = commands(cx);
         let mut spans = Vec::new();
         for (k, site) in sites.iter().enumerate() {
-            let Some(inv) = site.cmd.runs("apt-get") else {
+            let Some(inv) = site.cmd.runs("apt-get").or_else(|| site.cmd.runs("apt")) else {
                 continue;
             };
             if !inv.subcommand_is("update") {
@@ -76,9 +76,12 @@ impl Rule for AptListsNotDeleted {
                 .take_while(|s| s.index == site.index)
                 .any(|s| {
                     rm_recursive(s.cmd, &[LISTS, "/var/lib/apt"])
-                        || s.cmd.runs("apt-get").is_some_and(|i| {
-                            i.subcommand_is("distclean") || i.subcommand_is("dist-clean")
-                        })
+                        || s.cmd
+                            .runs("apt-get")
+                            .or_else(|| s.cmd.runs("apt"))
+                            .is_some_and(|i| {
+                                i.subcommand_is("distclean") || i.subcommand_is("dist-clean")
+                            })
                 });
             if !cleaned {
                 spans.push((site.cmd.span, site.index, site.script));

@@ -8,8 +8,9 @@ declare_rule! {
     /// (`curl` rather than `curl=8.5.0-2`). A version pattern (`curl=8.5*`),
     /// a release (`curl/bookworm-backports`), a `.deb` file or a path is
     /// accepted. Packages given through variables are checked with the
-    /// values of their `ARG`/`ENV`; a variable whose value is not known
-    /// (set in the script itself) is not flagged.
+    /// values of their `ARG`/`ENV`, or the literal value the same script
+    /// gave them earlier (`PKGS="curl git" && apt-get install $PKGS`); a
+    /// variable whose value is not known is not flagged.
     ///
     /// ## Why is this bad?
     /// Without a pin, each build installs whatever the archive holds that

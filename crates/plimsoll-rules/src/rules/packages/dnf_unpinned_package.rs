@@ -9,7 +9,8 @@ declare_rule! {
     /// (`httpd-2.4.57`; `python3-pip` is a name, not a pin). A module of
     /// `dnf module install` needs a stream (`nodejs:20`). Groups (`@core`),
     /// `.rpm` files, paths and URLs are not flagged; packages given through
-    /// variables are checked with the values of their `ARG`/`ENV`.
+    /// variables are checked with the values of their `ARG`/`ENV` (or of
+    /// a literal assignment earlier in the same script).
     ///
     /// ## Why is this bad?
     /// Without a pin, each build installs whatever the repositories hold

@@ -32,9 +32,13 @@ fn skipped(v: &str) -> bool {
     v.starts_with('@') || v.contains('/') || v.ends_with(".rpm")
 }
 
-/// hadolint's yum rule: any dash.
+/// hadolint's yum rule (2.15): a dash followed by a digit (`httpd-2.4`,
+/// `foo-bar-1.2-3.el7`), so `epel-release` is not a pin.
 pub(crate) fn yum_pinned(v: &str) -> bool {
-    skipped(v) || v.contains('-')
+    skipped(v)
+        || v.as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'-' && w[1].is_ascii_digit())
 }
 
 /// hadolint's dnf rule: after the first dash, every dash-separated part is
@@ -64,13 +68,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn yum_versions() {
+        assert!(yum_pinned("httpd-2.4"));
+        assert!(yum_pinned("foo-bar-1.2-3.el7"));
+        assert!(yum_pinned("foo-2:1.0"));
+        assert!(!yum_pinned("epel-release"));
+        assert!(!yum_pinned("gcc-c++"));
+        assert!(!yum_pinned("foo-v1"));
+        assert!(!yum_pinned("httpd"));
+    }
+
+    #[test]
     fn dnf_versions() {
         assert!(dnf_pinned("httpd-2.4.57"));
         assert!(dnf_pinned("nodejs-1:20.1-1.fc40"));
         assert!(!dnf_pinned("python3-pip"));
         assert!(!dnf_pinned("httpd"));
         assert!(!dnf_pinned("httpd-"));
-        assert!(yum_pinned("python3-pip"));
+        assert!(!yum_pinned("python3-pip"));
         assert!(skipped("@core") && skipped("/tmp/a.rpm") && skipped("https://x/y"));
     }
 }

@@ -5,10 +5,12 @@ use crate::rules::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Flags a package of `yum install` without a version (as hadolint: a
-    /// name without any `-`), and a module of `yum module install` without
+    /// name without a `-` followed by a digit, so `epel-release` is not
+    /// pinned but `httpd-2.4.6` is), and a module of `yum module install` without
     /// a stream (`nodejs` rather than `nodejs:20`). Groups (`@core`), `.rpm`
     /// files, paths and URLs are not flagged; packages given through
-    /// variables are checked with the values of their `ARG`/`ENV`.
+    /// variables are checked with the values of their `ARG`/`ENV` (or of
+    /// a literal assignment earlier in the same script).
     ///
     /// ## Why is this bad?
     /// Without a pin, each build installs whatever the repositories hold

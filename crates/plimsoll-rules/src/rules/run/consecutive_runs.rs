@@ -5,17 +5,19 @@ use plimsoll_shell::{Connector, Nesting, ScriptSource, analyze_run};
 declare_rule! {
     /// ## What it does
     /// Flags a `RUN` that directly follows another `RUN` with the same
-    /// flags, when both are short (at most two commands each).
+    /// flags, when each of the two runs a single command.
     ///
     /// ## Why is this bad?
     /// Every `RUN` makes a layer. Short steps in a row, such as
     /// `RUN mkdir /app` then `RUN chown app /app`, add layers (and pull
     /// and push time) for nothing; one `RUN` with `&&` does the same work.
     ///
-    /// As in hadolint, a `RUN` with more than two commands, or with other
-    /// flags (`--mount`, `--network`, `--security`) than the one before, is
-    /// taken as deliberately separate (for layer caching), and comments
-    /// between the two do not separate them.
+    /// As in hadolint, a `RUN` of several commands (`a && b`, `a; b`,
+    /// `a | b`, or one with a `$(…)`), or with other flags (`--mount`,
+    /// `--network`, `--security`) than the one before, is taken as
+    /// deliberately separate (for layer caching), and comments between the
+    /// two do not separate them. PowerShell and cmd scripts, which are not
+    /// read, are not counted as short.
     ///
     /// ## Example
     /// ```dockerfile
@@ -74,11 +76,17 @@ impl Rule for ConsecutiveRuns {
                 .map(|f| (f.name.to_ascii_lowercase(), f.value.clone()))
                 .collect();
             flags.sort();
-            let count: usize = cx.scripts(i).iter().map(|s| s.commands.len()).sum();
+            // A PowerShell or cmd script is not read: its size is unknown.
+            let scripts = cx.scripts(i);
+            let count: usize = if scripts.iter().all(|s| s.is_analyzed()) {
+                scripts.iter().map(|s| s.commands.len()).sum()
+            } else {
+                usize::MAX
+            };
             if let Some((prev_flags, prev_count)) = &previous
                 && *prev_flags == flags
-                && count <= 2
-                && *prev_count <= 2
+                && count <= 1
+                && *prev_count <= 1
             {
                 found.push((i, ins.keyword_span));
             }

@@ -4,8 +4,9 @@ use crate::rules::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `go install` of a package without a version, or with
-    /// `@latest`: `go install golang.org/x/tools/gopls` instead of
+    /// Flags `go install` (or `go get`, which installs in GOPATH mode) of
+    /// a package without a version, or with `@latest`:
+    /// `go install golang.org/x/tools/gopls` instead of
     /// `go install golang.org/x/tools/gopls@v0.16.1`.
     ///
     /// ## Why is this bad?
@@ -68,7 +69,8 @@ impl Rule for GoInstallUnpinned {
             cx,
             |cmd| {
                 let inv = cmd.runs("go")?;
-                let packages = operands_after(&inv, &["install"], WITH_VALUES)?;
+                let packages = operands_after(&inv, &["install"], WITH_VALUES)
+                    .or_else(|| operands_after(&inv, &["get"], WITH_VALUES))?;
                 Some(Packages::new(packages, version_fixed))
             },
             Report::First,

@@ -14,6 +14,8 @@ mod negation_skips_errexit;
 mod single_quoted_expansion;
 mod unquoted_command_substitution;
 mod unquoted_expansion;
+mod useless_cat;
+mod useless_escape;
 
 pub(crate) const RULES: &[&dyn Rule] = &[
     &and_or_not_if::AndOrNotIf,
@@ -25,4 +27,6 @@ pub(crate) const RULES: &[&dyn Rule] = &[
     &glob_as_option::GlobAsOption,
     &cd_without_check::CdWithoutCheck,
     &negation_skips_errexit::NegationSkipsErrexit,
+    &useless_cat::UselessCat,
+    &useless_escape::UselessEscape,
 ];

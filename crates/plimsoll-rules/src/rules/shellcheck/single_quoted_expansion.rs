@@ -158,11 +158,20 @@ fn single_quoted_expression(text: &str) -> Option<Range<usize>> {
     None
 }
 
-/// `$name`, `${`, `$(`, `$1`, or a pair of backquotes.
+/// `$name`, `${name`, `$(`, `$1`, or a pair of backquotes. `${\1…}` (a
+/// sed replacement that writes shell code) is no expansion, as in
+/// ShellCheck.
 fn looks_expanded(body: &[u8]) -> bool {
-    let dollar = body.windows(2).any(|w| {
-        w[0] == b'$'
-            && (w[1] == b'_' || w[1] == b'{' || w[1] == b'(' || w[1].is_ascii_alphanumeric())
+    let name = |c: u8| c == b'_' || c.is_ascii_alphanumeric();
+    let dollar = (0..body.len()).any(|j| {
+        body[j] == b'$'
+            && match body.get(j + 1) {
+                Some(b'{') => body
+                    .get(j + 2)
+                    .is_some_and(|&c| name(c) || b"#!@*?-".contains(&c)),
+                Some(&c) => c == b'(' || name(c),
+                None => false,
+            }
     });
     dollar || body.iter().filter(|&&c| c == b'`').count() >= 2
 }
@@ -187,5 +196,7 @@ mod tests {
         assert_eq!(f("$'\\n$x'"), None);
         assert_eq!(f("\\'$x"), None);
         assert_eq!(f("'a$'"), None);
+        assert_eq!(f("'s/x/: ${\\1:=\\2}/'"), None);
+        assert_eq!(f("'${#a}'"), Some(0..7));
     }
 }

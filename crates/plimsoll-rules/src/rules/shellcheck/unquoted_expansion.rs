@@ -103,12 +103,34 @@ fn known_safe(
 /// Variables assigned by the commands before `k` (bare `NAME=value` and
 /// `export NAME=value`): the literal value, or `None` when it has an
 /// expansion.
-fn script_assignments(script: &Script, k: usize) -> HashMap<&str, Option<String>> {
-    let mut out = HashMap::new();
+fn script_assignments<'s>(script: &'s Script, k: usize) -> HashMap<&'s str, Option<String>> {
+    let mut out: HashMap<&str, Option<String>> = HashMap::new();
+    // An assignment in a branch (`case` arm, `if`) may or may not have
+    // run: the variable may hold any of the values, so an unknown or
+    // unsafe one wins.
+    let mut assign =
+        |cmd: &plimsoll_shell::Command, name: &'s str, value: Option<String>| match out.get(name) {
+            Some(old) if cmd.nesting.control_flow => {
+                let safe = |v: &Option<String>| v.as_deref().is_some_and(splits_safely);
+                if safe(old) && !safe(&value) {
+                    out.insert(name, value);
+                }
+            }
+            _ => {
+                out.insert(name, value);
+            }
+        };
     for cmd in script.commands.iter().take(k) {
         if cmd.name.is_none() {
             for a in &cmd.env {
-                out.insert(a.name.as_str(), a.value.value.clone());
+                // `pid=$!`, `ret=$?`: a number.
+                let number = matches!(a.value.text.trim_matches('"'), "$!" | "$?" | "$$" | "$#");
+                let value = if number {
+                    Some("0".to_string())
+                } else {
+                    a.value.value.clone()
+                };
+                assign(cmd, a.name.as_str(), value);
             }
         } else if cmd.name_is("export") || cmd.name_is("readonly") {
             for w in &cmd.args {
@@ -118,7 +140,7 @@ fn script_assignments(script: &Script, k: usize) -> HashMap<&str, Option<String>
                         .as_ref()
                         .and_then(|v| v.split_once('='))
                         .map(|(_, v)| v.to_string());
-                    out.insert(n, value);
+                    assign(cmd, n, value);
                 }
             }
         }
