@@ -302,8 +302,6 @@ pub const RULES: &[&RuleInfo] = &[
     &UNCOMPRESSED_LAYERS,
     &RUNS_AS_ROOT,
     &COMPRESSION_MISMATCH,
-    &crate::registry::rules::MUTABLE_REFERENCE,
-    &crate::registry::rules::NOT_SIGNED,
     // Configuration and filesystem practices (crate::practices).
     &practices::MISSING_HEALTHCHECK,
     &practices::SSH_PORT,
@@ -319,6 +317,8 @@ pub const RULES: &[&RuleInfo] = &[
     &practices::UNNEEDED_FILES,
     &practices::MISSING_LABELS,
     &practices::UNKNOWN_USER,
+    &crate::registry::rules::MUTABLE_REFERENCE,
+    &crate::registry::rules::NOT_SIGNED,
 ];
 
 /// Find an image rule by code, name or alias (case-insensitive).
