@@ -3,8 +3,8 @@
 use crate::error::{ConfigError, line_column};
 use crate::settings::Settings;
 use crate::values::{
-    CodeEntry, CodeList, FailureThreshold, GlobPattern, LabelType, OneOrMany, PerFileIgnore,
-    SeverityOverride, map_hadolint_format,
+    CodeEntry, CodeList, ContextEntry, FailureThreshold, GlobPattern, LabelType, OneOrMany,
+    PerFileIgnore, SeverityOverride, map_hadolint_format,
 };
 use plimsoll_diagnostics::Severity;
 use serde::Deserialize;
@@ -94,6 +94,15 @@ struct PlimsollToml {
     label_schema: BTreeMap<String, LabelType>,
     #[serde(default)]
     per_file_ignores: BTreeMap<GlobPattern, CodeList>,
+    context: Option<Vec<RawContext>>,
+}
+
+/// `[[context]]`: `dockerfile = "docker/api.Dockerfile"`, `dir = "."`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    dockerfile: GlobPattern,
+    dir: String,
 }
 
 /// Parses `.plimsoll.toml` text; `path` names the file in errors and is
@@ -116,6 +125,22 @@ pub fn parse_plimsoll_toml(text: &str, path: &Path) -> Result<ConfigFile, Config
         })?;
         per_file_ignores.push(entry);
     }
+    let contexts = match raw.context {
+        None => None,
+        Some(list) => Some(
+            list.into_iter()
+                .map(|c| {
+                    ContextEntry::new(c.dockerfile.0, c.dir, base.clone()).map_err(|message| {
+                        ConfigError::Parse {
+                            path: path.to_path_buf(),
+                            location: None,
+                            message,
+                        }
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
     let settings = Settings {
         select: raw.select.map(|c| c.0),
         extend_select: raw.extend_select.map(|c| c.0),
@@ -131,6 +156,7 @@ pub fn parse_plimsoll_toml(text: &str, path: &Path) -> Result<ConfigFile, Config
         severity: raw.severity.into_iter().map(|(k, v)| (k.0, v)).collect(),
         label_schema: raw.label_schema,
         per_file_ignores,
+        contexts,
         config: None,
     };
     Ok(ConfigFile {

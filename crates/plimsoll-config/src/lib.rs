@@ -42,7 +42,7 @@ pub use files::{
 pub use selector::RuleSelector;
 pub use settings::{Layers, Settings, resolve};
 pub use values::{
-    FailureThreshold, HADOLINT_FORMATS, LabelType, PerFileIgnore, SeverityOverride,
+    ContextEntry, FailureThreshold, HADOLINT_FORMATS, LabelType, PerFileIgnore, SeverityOverride,
     map_hadolint_format,
 };
 

@@ -1,6 +1,6 @@
 //! The merged view of all configuration layers.
 
-use crate::values::{FailureThreshold, LabelType, PerFileIgnore, SeverityOverride};
+use crate::values::{ContextEntry, FailureThreshold, LabelType, PerFileIgnore, SeverityOverride};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -39,6 +39,9 @@ pub struct Settings {
     pub label_schema: BTreeMap<String, LabelType>,
     /// Codes not reported in files whose path matches a glob.
     pub per_file_ignores: Vec<PerFileIgnore>,
+    /// The build contexts of Dockerfiles (`[[context]]`); a list, replaced
+    /// whole by a higher layer.
+    pub contexts: Option<Vec<ContextEntry>>,
     /// An explicit configuration file (`--config`, `PLIMSOLL_CONFIG`);
     /// configuration files cannot set it.
     pub config: Option<PathBuf>,
@@ -87,8 +90,19 @@ impl Settings {
             severity,
             label_schema,
             per_file_ignores,
+            contexts: self.contexts.or(lower.contexts),
             config: self.config.or(lower.config),
         }
+    }
+
+    /// The build context configured for the Dockerfile at `dockerfile`:
+    /// the first `[[context]]` entry that matches it.
+    pub fn context_for(&self, dockerfile: &std::path::Path) -> Option<PathBuf> {
+        self.contexts
+            .as_ref()?
+            .iter()
+            .find(|c| c.matches(dockerfile))
+            .map(ContextEntry::context_dir)
     }
 
     /// Whether a run with findings of `severity` should exit with failure:
