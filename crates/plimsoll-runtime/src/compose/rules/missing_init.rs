@@ -20,6 +20,8 @@ declare_rule! {
     ///
     /// When a pulled image's service sets only `command`, the image's
     /// `ENTRYPOINT` (unknown to plimsoll) may wrap it; the message says so.
+    /// A `command` that starts with an option (`--config.file=…`) is
+    /// arguments to that `ENTRYPOINT` and is not reported.
     /// A service that sets neither, from a pulled image, is not reported:
     /// its PID 1 is unknown. `init: false` written out is a decision and is
     /// not reported.
@@ -72,6 +74,10 @@ enum Pid1 {
 /// PID 1 of an argv given as words.
 fn pid1_of_words(words: &[String], script: Option<&plimsoll_shell::Script>) -> Option<Pid1> {
     let first = words.first()?;
+    // `command: --flag` passes options to the image's ENTRYPOINT.
+    if first.starts_with('-') {
+        return None;
+    }
     let program = basename(first).to_string();
     if SHELLS.contains(&program.as_str())
         && let Some(script) = script
