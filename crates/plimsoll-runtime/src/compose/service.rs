@@ -41,6 +41,9 @@ pub struct DockerfileFacts {
     pub healthcheck: Option<bool>,
     pub entrypoint: Option<Command>,
     pub cmd: Option<Command>,
+    /// The image the final stage (or the stage it builds on) starts from,
+    /// when it is an image (`gcr.io/distroless/static:nonroot`).
+    pub base_image: Option<String>,
 }
 
 /// A command as written: an argv, or a string a shell runs.
@@ -81,7 +84,21 @@ impl DockerfileFacts {
                 .first()
                 .is_some_and(|w| w.value.eq_ignore_ascii_case("none"))
         });
+        let mut base = stage;
+        let mut hops = 0;
+        while let plimsoll_model::Base::Stage(p) = base.base {
+            hops += 1;
+            match model.stages.get(p) {
+                Some(parent) if hops <= model.stages.len() => base = parent,
+                _ => break,
+            }
+        }
+        let base_image = match &base.base {
+            plimsoll_model::Base::Image(_) => Some(base.base_text.clone()),
+            _ => None,
+        };
         Some(DockerfileFacts {
+            base_image,
             user,
             healthcheck,
             entrypoint: find(Keyword::Entrypoint).map(command),
@@ -175,6 +192,7 @@ mod tests {
             Some(Command::Exec(vec!["tini".into(), "--".into()]))
         );
         assert_eq!(facts.cmd, Some(Command::Shell("./app --port 80".into())));
+        assert_eq!(facts.base_image.as_deref(), Some("base"));
         let inherited = DockerfileFacts::from_dockerfile(
             b"FROM alpine AS a\nUSER nobody\nHEALTHCHECK CMD x\nFROM a\n",
         )
@@ -182,6 +200,12 @@ mod tests {
         assert_eq!(inherited.user.as_deref(), Some("nobody"));
         assert_eq!(inherited.healthcheck, Some(true));
         let none = DockerfileFacts::from_dockerfile(b"FROM alpine\n").unwrap();
-        assert_eq!(none, DockerfileFacts::default());
+        assert_eq!(
+            none,
+            DockerfileFacts {
+                base_image: Some("alpine".into()),
+                ..DockerfileFacts::default()
+            }
+        );
     }
 }

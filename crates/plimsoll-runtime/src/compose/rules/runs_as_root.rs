@@ -8,7 +8,8 @@ declare_rule! {
     ///
     /// - `user:` is `root` or `0` (with or without a group);
     /// - no `user:`, and the service is built (`build:`) from a Dockerfile
-    ///   in reach whose final stage sets no `USER` or sets root;
+    ///   in reach whose final stage sets no `USER` (on a base image whose
+    ///   tag does not say `nonroot`) or sets root;
     /// - no `user:`, and the image is pulled: its user is whatever its
     ///   publisher chose, often root. Images whose tag says `nonroot` or
     ///   `rootless` are taken at their word.
@@ -48,6 +49,17 @@ declare_rule! {
     }
 }
 
+/// An image whose tag says it runs as non-root (`:nonroot`,
+/// `:latest-rootless`).
+fn says_non_root(image: &str) -> bool {
+    let tag = image
+        .rsplit(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    tag.contains("nonroot") || tag.contains("rootless")
+}
+
 /// `root`, `0`, `root:x`, `0:0`.
 pub(crate) fn is_root(user: &str) -> bool {
     let uid = user.trim().split(':').next().unwrap_or_default().trim();
@@ -75,6 +87,7 @@ impl ServiceRule for ComposeRunsAsRoot {
                         "service `{name}` runs as root: its Dockerfile's final USER is `{u}`; set a non-root USER or `user:`"
                     ),
                     Some(_) => return,
+                    None if facts.base_image.as_deref().is_some_and(says_non_root) => return,
                     None => format!(
                         "service `{name}` runs as its base image's user, usually root: its Dockerfile sets no USER; add one or set `user:`"
                     ),
@@ -87,15 +100,8 @@ impl ServiceRule for ComposeRunsAsRoot {
             return;
         }
         let image = cx.image();
-        if let Some(image) = &image {
-            let tag = image
-                .rsplit(':')
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            if tag.contains("nonroot") || tag.contains("rootless") {
-                return;
-            }
+        if image.as_deref().is_some_and(says_non_root) {
+            return;
         }
         let shown = image.map_or_else(|| "its image".to_string(), |i| format!("image `{i}`"));
         cx.report_service(format!(
