@@ -4,7 +4,8 @@
 
 use plimsoll_diagnostics::{RuleInfo, Severity};
 use plimsoll_runtime::compose::{ComposeInput, Project};
-use plimsoll_runtime::{Options, check_project};
+use plimsoll_runtime::kube::Manifest;
+use plimsoll_runtime::{Options, check_manifest, check_project};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -114,4 +115,106 @@ fn every_compose_rule_runs_over_the_corpus() {
     let documented: Vec<&str> = NOT_IN_CORPUS.iter().map(|(c, _)| *c).collect();
     assert_eq!(silent, documented, "rules without a corpus case");
     insta::assert_snapshot!("corpus_findings_per_code", snap);
+}
+
+/// Corpus files with bytes deleted, duplicated or replaced by YAML's
+/// special characters: each either loads and is checked, or is refused
+/// with an error; nothing panics.
+#[test]
+fn mangled_corpus_files_never_panic() {
+    const SPECIAL: &[u8] = b":-[]{}&*!|>'\"%@`#,?<\n \t\\$";
+    let all =
+        |info: &'static RuleInfo, _on: bool, _p: &Path| -> Option<Severity> { Some(info.severity) };
+    let opts = Options {
+        select: &all,
+        disable_ignore_pragma: false,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let (mut loaded, mut refused) = (0, 0);
+    for file in corpus_files() {
+        let original = std::fs::read(&file).unwrap();
+        for _ in 0..12 {
+            let mut bytes = original.clone();
+            for _ in 0..1 + next(4) {
+                let at = next(bytes.len());
+                match next(3) {
+                    0 if !bytes.is_empty() => {
+                        bytes.remove(at.min(bytes.len() - 1));
+                    }
+                    0 => {}
+                    1 => {
+                        let end = (at + 1 + next(40)).min(bytes.len());
+                        let chunk = bytes[at..end].to_vec();
+                        bytes.splice(at..at, chunk);
+                    }
+                    _ => {
+                        if let Some(b) = bytes.get_mut(at) {
+                            *b = SPECIAL[next(SPECIAL.len())];
+                        }
+                    }
+                }
+            }
+            std::fs::write(&path, &bytes).unwrap();
+            let input = ComposeInput {
+                path: path.clone(),
+                name: "compose.yaml".into(),
+                reported: true,
+            };
+            match Project::load(&[input], &HashMap::new()) {
+                Ok(project) => {
+                    loaded += 1;
+                    let _ = check_project(&project, &opts);
+                }
+                Err(e) => {
+                    refused += 1;
+                    assert!(!e.to_string().is_empty());
+                }
+            }
+        }
+    }
+    assert!(
+        loaded > 100 && refused > 100,
+        "loaded {loaded}, refused {refused}"
+    );
+
+    // The same for manifests, from the Kubernetes rules' fixtures.
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("resources/fixtures");
+    let mut workloads = 0;
+    for entry in std::fs::read_dir(fixtures).unwrap() {
+        let file = entry.unwrap().path();
+        if !file
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("PL50")
+        {
+            continue;
+        }
+        let original = std::fs::read_to_string(&file)
+            .unwrap()
+            .replace("###", "---\n#");
+        for _ in 0..12 {
+            let mut bytes = original.clone().into_bytes();
+            for _ in 0..1 + next(4) {
+                let at = next(bytes.len());
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = SPECIAL[next(SPECIAL.len())];
+                }
+            }
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            if let Ok(m) = Manifest::from_text(&path, "manifest.yaml", text) {
+                workloads += m.workloads.len();
+                let _ = check_manifest(&m, &opts);
+            }
+        }
+    }
+    assert!(workloads > 100, "{workloads} workloads");
 }
