@@ -58,12 +58,18 @@ impl Sources {
     /// Read and parse a file.
     pub fn load(&mut self, path: &Path, name: &str) -> Result<(FileId, Stream), LoadError> {
         let limits = Limits::default();
-        let size = std::fs::metadata(path)
-            .map_err(|source| LoadError::Io {
+        let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
+            name: name.to_string(),
+            source,
+        })?;
+        // A FIFO or a device would block the read or never end.
+        if !meta.is_file() {
+            return Err(LoadError::Invalid {
                 name: name.to_string(),
-                source,
-            })?
-            .len();
+                message: "not a regular file".into(),
+            });
+        }
+        let size = meta.len();
         if size > limits.max_bytes as u64 {
             return Err(LoadError::Yaml {
                 name: name.to_string(),

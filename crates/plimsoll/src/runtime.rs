@@ -112,10 +112,20 @@ pub fn check_yaml(
     settings: &Settings,
     env: &HashMap<String, String>,
 ) -> YamlChecked {
-    let too_large =
-        std::fs::metadata(path).is_ok_and(|m| m.len() > Limits::default().max_bytes as u64);
-    if too_large && !explicit {
-        return YamlChecked::default();
+    let meta = std::fs::metadata(path);
+    let max = Limits::default().max_bytes as u64;
+    match &meta {
+        // Found in a walk, files that cannot be a manifest here are skipped.
+        Ok(m) if !explicit && (!m.is_file() || m.len() > max) => return YamlChecked::default(),
+        // A FIFO or a device would block the read.
+        Ok(m) if !m.is_file() => return YamlChecked::error(format!("{name}: not a regular file")),
+        Ok(m) if m.len() > max => {
+            return YamlChecked::error(format!(
+                "{name}: {} bytes is more than the {max}-byte limit for YAML files",
+                m.len()
+            ));
+        }
+        _ => {}
     }
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {

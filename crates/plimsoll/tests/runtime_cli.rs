@@ -593,3 +593,27 @@ fn a_symlink_to_the_context_is_the_whole_context() {
         vec![("Dockerfile".to_string(), 3, "PL2001".to_string())]
     );
 }
+
+#[test]
+fn fifos_are_not_read() {
+    let t = TempDir::new().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .args(["compose.yaml", "pipe.yaml"])
+        .current_dir(t.path())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(made, "mkfifo failed");
+    let start = Instant::now();
+    plimsoll(t.path())
+        .args(["check", "compose.yaml", "pipe.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("compose.yaml: not a regular file"))
+        .stderr(predicate::str::contains("pipe.yaml: not a regular file"));
+    // Found by a walk: skipped.
+    plimsoll(t.path())
+        .args(["check", "--select", "PL5", "."])
+        .assert()
+        .code(predicate::in_iter([0, 2]));
+    assert!(start.elapsed() < Duration::from_secs(30));
+}

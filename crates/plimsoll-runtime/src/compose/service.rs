@@ -143,27 +143,27 @@ fn build_info(project: &Project, service: &str, build: &Node) -> Option<BuildInf
         ),
         _ => return None,
     };
+    // A context given by an unset variable, or a remote one (a Git URL),
+    // is not in reach.
     let written = match context_node {
-        Some(n) => project.resolve(n)?,
-        None => ".".to_string(),
+        Some(n) => project.resolve(n),
+        None => Some(".".to_string()),
     };
     let file = context_node.map_or(build.file, |n| n.file);
-    let remote = written.contains("://")
-        || written.starts_with("git@")
-        || written.starts_with("github.com/");
-    let context = (!remote).then(|| project.path_in(file, &written));
+    let context = written
+        .filter(|w| !(w.contains("://") || w.starts_with("git@") || w.starts_with("github.com/")))
+        .map(|w| project.path_in(file, &w));
     let dockerfile = match (&context, dockerfile_node) {
-        (Some(ctx), Some(n)) => {
-            let d = project.resolve(n)?;
-            Some(super::normalize(&ctx.join(d)))
-        }
+        (Some(ctx), Some(n)) => project.resolve(n).map(|d| super::normalize(&ctx.join(d))),
         (Some(ctx), None) => Some(ctx.join("Dockerfile")),
         (None, _) => None,
     };
     let facts = match inline.and_then(|n| project.resolve(n)) {
         Some(text) => DockerfileFacts::from_dockerfile(text.as_bytes()),
+        // Only a regular file: a FIFO would block the read.
         None => dockerfile
             .as_ref()
+            .filter(|d| d.is_file())
             .and_then(|d| std::fs::read(d).ok())
             .and_then(|bytes| DockerfileFacts::from_dockerfile(&bytes)),
     };
