@@ -6,8 +6,8 @@
 //! dynamic tree, and serde's dynamic path (`deserialize_any`) loses what they
 //! need: the scalar as written (`0.50`, `"0"` vs `0`, `${VAR}` in a quoted
 //! string), the spans of mapping keys, Compose's `!reset`/`!override` tags,
-//! comments (for pragmas), and control over alias expansion. The reader is
-//! ~400 lines: anchors and aliases, merge keys (`<<`), multi-document
+//! comments (for pragmas), and control over alias expansion. The reader
+//! handles anchors and aliases, merge keys (`<<`), multi-document
 //! streams, duplicate keys, and limits.
 //!
 //! Limits, so that no input hangs or exhausts memory:
@@ -129,9 +129,9 @@ impl Node {
         path.iter().try_fold(self, |node, key| node.get(key))
     }
 
-    /// YAML 1.2 core-schema truth of a plain scalar (`true`, `True`,
-    /// `TRUE`), or of a quoted `"true"` when `lenient` (values that went
-    /// through variable interpolation are strings).
+    /// YAML 1.2 core-schema truth of a scalar (`true`, `True`, `TRUE`, and
+    /// their `false` forms); a quoted `"true"` counts too, as Compose and
+    /// Kubernetes accept it.
     pub fn as_bool(&self) -> Option<bool> {
         let s = self.as_scalar()?;
         match s.text.as_str() {
