@@ -3,8 +3,8 @@
 use crate::error::{ConfigError, line_column};
 use crate::settings::Settings;
 use crate::values::{
-    CodeEntry, CodeList, FailureThreshold, GlobPattern, ImageSettings, LabelType, OneOrMany,
-    PerFileIgnore, Ratio, SeverityOverride, SizeText, map_hadolint_format,
+    CodeEntry, CodeList, ContextEntry, FailureThreshold, GlobPattern, ImageSettings, LabelType,
+    OneOrMany, PerFileIgnore, Ratio, SeverityOverride, SizeText, map_hadolint_format,
 };
 use plimsoll_diagnostics::Severity;
 use serde::Deserialize;
@@ -95,6 +95,15 @@ struct PlimsollToml {
     #[serde(default)]
     per_file_ignores: BTreeMap<GlobPattern, CodeList>,
     image: Option<ImageToml>,
+    context: Option<Vec<RawContext>>,
+}
+
+/// `[[context]]`: `dockerfile = "docker/api.Dockerfile"`, `dir = "."`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    dockerfile: GlobPattern,
+    dir: String,
 }
 
 /// `[image]`: dive's CI thresholds for `plimsoll image`.
@@ -126,6 +135,22 @@ pub fn parse_plimsoll_toml(text: &str, path: &Path) -> Result<ConfigFile, Config
         })?;
         per_file_ignores.push(entry);
     }
+    let contexts = match raw.context {
+        None => None,
+        Some(list) => Some(
+            list.into_iter()
+                .map(|c| {
+                    ContextEntry::new(c.dockerfile.0, c.dir, base.clone()).map_err(|message| {
+                        ConfigError::Parse {
+                            path: path.to_path_buf(),
+                            location: None,
+                            message,
+                        }
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
     let settings = Settings {
         select: raw.select.map(|c| c.0),
         extend_select: raw.extend_select.map(|c| c.0),
@@ -149,6 +174,7 @@ pub fn parse_plimsoll_toml(text: &str, path: &Path) -> Result<ConfigFile, Config
                 highest_user_wasted_percent: i.highest_user_wasted_percent.map(|r| r.0),
             })
             .unwrap_or_default(),
+        contexts,
         config: None,
     };
     Ok(ConfigFile {

@@ -42,8 +42,8 @@ pub use files::{
 pub use selector::RuleSelector;
 pub use settings::{Layers, Settings, resolve};
 pub use values::{
-    FailureThreshold, HADOLINT_FORMATS, ImageSettings, LabelType, PerFileIgnore, SeverityOverride,
-    map_hadolint_format,
+    ContextEntry, FailureThreshold, HADOLINT_FORMATS, ImageSettings, LabelType, PerFileIgnore,
+    SeverityOverride, map_hadolint_format,
 };
 
 #[cfg(test)]

@@ -220,24 +220,36 @@ fn normalize(path: &Path) -> PathBuf {
 
 impl CompiledPerFile {
     fn matches(&self, path: &Path) -> bool {
-        match &self.base {
-            Some(base) => {
-                if let Ok(abs) = std::path::absolute(path)
-                    && let Ok(rel) = abs.strip_prefix(base)
-                    && self.matcher.is_match(normalize(rel))
-                {
-                    return true;
-                }
-            }
-            None => {
-                if self.matcher.is_match(normalize(path)) {
-                    return true;
-                }
+        glob_matches(&self.matcher, self.name_only, self.base.as_deref(), path)
+    }
+}
+
+/// A `[per-file-ignores]`/`[[context]]` glob against a file's path:
+/// relative to `base` when there is one, and (`name_only`, for a pattern
+/// without `/`) against the bare file name.
+pub(crate) fn glob_matches(
+    matcher: &globset::GlobMatcher,
+    name_only: bool,
+    base: Option<&Path>,
+    path: &Path,
+) -> bool {
+    match base {
+        Some(base) => {
+            if let Ok(abs) = std::path::absolute(path)
+                && let Ok(rel) = abs.strip_prefix(base)
+                && matcher.is_match(normalize(rel))
+            {
+                return true;
             }
         }
-        self.name_only
-            && path
-                .file_name()
-                .is_some_and(|name| self.matcher.is_match(Path::new(name)))
+        None => {
+            if matcher.is_match(normalize(path)) {
+                return true;
+            }
+        }
     }
+    name_only
+        && path
+            .file_name()
+            .is_some_and(|name| matcher.is_match(Path::new(name)))
 }

@@ -1,6 +1,8 @@
 //! The merged view of all configuration layers.
 
-use crate::values::{FailureThreshold, ImageSettings, LabelType, PerFileIgnore, SeverityOverride};
+use crate::values::{
+    ContextEntry, FailureThreshold, ImageSettings, LabelType, PerFileIgnore, SeverityOverride,
+};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -41,6 +43,9 @@ pub struct Settings {
     pub per_file_ignores: Vec<PerFileIgnore>,
     /// `plimsoll image` thresholds (`[image]`), merged key by key.
     pub image: ImageSettings,
+    /// The build contexts of Dockerfiles (`[[context]]`); a list, replaced
+    /// whole by a higher layer.
+    pub contexts: Option<Vec<ContextEntry>>,
     /// An explicit configuration file (`--config`, `PLIMSOLL_CONFIG`);
     /// configuration files cannot set it.
     pub config: Option<PathBuf>,
@@ -90,8 +95,19 @@ impl Settings {
             label_schema,
             per_file_ignores,
             image: self.image.merge(lower.image),
+            contexts: self.contexts.or(lower.contexts),
             config: self.config.or(lower.config),
         }
+    }
+
+    /// The build context configured for the Dockerfile at `dockerfile`:
+    /// the first `[[context]]` entry that matches it.
+    pub fn context_for(&self, dockerfile: &std::path::Path) -> Option<PathBuf> {
+        self.contexts
+            .as_ref()?
+            .iter()
+            .find(|c| c.matches(dockerfile))
+            .map(ContextEntry::context_dir)
     }
 
     /// Whether a run with findings of `severity` should exit with failure:

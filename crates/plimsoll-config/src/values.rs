@@ -4,7 +4,7 @@ use plimsoll_diagnostics::Severity;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// Implements `Deserialize` through `FromStr`, so that an invalid value is
@@ -332,6 +332,60 @@ impl PerFileIgnore {
             .backslash_escape(true)
             .build()
             .map_err(|e| format!("invalid glob pattern: {e}"))
+    }
+}
+
+/// One `[[context]]` entry: the build context of the Dockerfiles whose
+/// path matches `dockerfile`.
+///
+/// `dockerfile` is a glob matched as `[per-file-ignores]` globs are
+/// (relative to `base`, the directory of the configuration file; without
+/// `/` also against the bare file name); `dir` is relative to `base`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextEntry {
+    pub dockerfile: String,
+    pub dir: PathBuf,
+    pub base: Option<PathBuf>,
+    pub(crate) glob: globset::Glob,
+}
+
+impl ContextEntry {
+    /// Fails when `dockerfile` is not a valid glob or `dir` is empty.
+    pub fn new(
+        dockerfile: impl Into<String>,
+        dir: impl Into<PathBuf>,
+        base: Option<PathBuf>,
+    ) -> Result<Self, String> {
+        let dockerfile = dockerfile.into();
+        let dir = dir.into();
+        if dir.as_os_str().is_empty() {
+            return Err("`dir` of a [[context]] entry is empty".into());
+        }
+        let glob = PerFileIgnore::build_glob(&dockerfile)?;
+        Ok(ContextEntry {
+            dockerfile,
+            dir,
+            base,
+            glob,
+        })
+    }
+
+    /// Whether this entry is about the Dockerfile at `path`.
+    pub fn matches(&self, path: &Path) -> bool {
+        crate::selector::glob_matches(
+            &self.glob.compile_matcher(),
+            !self.dockerfile.contains('/'),
+            self.base.as_deref(),
+            path,
+        )
+    }
+
+    /// The context directory.
+    pub fn context_dir(&self) -> PathBuf {
+        match &self.base {
+            Some(base) => base.join(&self.dir),
+            None => self.dir.clone(),
+        }
     }
 }
 

@@ -3,7 +3,9 @@
 # (the floor: one readdir per directory, no stat, no matching) on a
 # synthetic 100,000-file tree shaped like a JavaScript monorepo (nested
 # node_modules, a .git object store, sources, logs) with a realistic
-# .dockerignore.
+# .dockerignore; and `plimsoll check` of the tree's Dockerfile with only
+# the context rules selected (walk, match, COPY resolution, findings,
+# report: the whole command).
 #
 #   bash crates/plimsoll-context/benches/context_walk.sh [FILES] [RUNS]
 #
@@ -18,7 +20,9 @@ workspace=$(cd "$here/../../.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$workspace/target}
 
 cargo build --quiet --release --example walk -p plimsoll-context --manifest-path "$workspace/Cargo.toml"
+cargo build --quiet --release -p plimsoll --manifest-path "$workspace/Cargo.toml"
 walk=$CARGO_TARGET_DIR/release/examples/walk
+plimsoll=$CARGO_TARGET_DIR/release/plimsoll
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -41,10 +45,15 @@ median_ms() {
 }
 
 count_files() { find "$1" -type f | wc -l; }
+# The same floor without the two directories the .dockerignore prunes.
+count_pruned() { find "$1" \( -path "$1/node_modules" -o -path "$1/.git" \) -prune -o -type f -print | wc -l; }
+check_context() { "$plimsoll" check --no-fail --format json --select PL2,CopyIgnoredFile "$1/Dockerfile"; }
 
 echo "files in tree: $(count_files "$tmp/ctx")   cores: $(nproc)"
 echo "find -type f | wc -l          : $(median_ms count_files "$tmp/ctx") ms"
+echo "find, node_modules/.git pruned: $(median_ms count_pruned "$tmp/ctx") ms"
 echo "plimsoll walk (BuildKit prune): $(median_ms "$walk" "$tmp/ctx") ms"
 echo "plimsoll walk (no pruning)    : $(median_ms "$walk" "$tmp/ctx" --no-prune) ms"
+echo "plimsoll check (context rules): $(median_ms check_context "$tmp/ctx") ms"
 "$walk" "$tmp/ctx"
 "$walk" "$tmp/ctx" --no-prune

@@ -14,6 +14,7 @@ pub const COPY_IGNORED_FILE: &str = "CopyIgnoredFile";
 pub const SECRETS_COPIED: &str = "PL2002";
 pub const MISSING_DOCKERIGNORE: &str = "PL2003";
 pub const CONTEXT_SIZE: &str = "PL2004";
+pub const INVALID_IGNORE_PATTERN: &str = "PL2005";
 
 /// PL2004 reports when what a `.dockerignore` would keep out weighs more
 /// than this (10 MB).
@@ -157,8 +158,33 @@ A context of 320 MB of which `node_modules` is 250 MB and `.git` 40 MB.
 Use instead: add `node_modules` and `.git` to `.dockerignore`.
 "#;
 
+pub const INVALID_IGNORE_PATTERN_DOCS: &str = r#"## What it does
+Reports a line of the `.dockerignore` (or `<Dockerfile>.dockerignore`)
+that Docker cannot read as a pattern: a `[` class that is never closed, a
+`\` at the end of a pattern, a lone `!`. The finding points at the line in
+the ignore file.
+
+## Why is this bad?
+BuildKit refuses the whole file: the build fails before its first step
+(`failed to solve: … syntax error in pattern`). Until then the context
+checks here read the file without that line.
+
+## Example
+```text
+node_modules
+[abc
+!
+```
+
+Use instead:
+```text
+node_modules
+\[abc
+```
+"#;
+
 /// The rules' metadata, for the rule registry.
-pub static RULES: [RuleInfo; 5] = [
+pub static RULES: [RuleInfo; 6] = [
     RuleInfo {
         code: SOURCE_NOT_FOUND,
         name: "copy_source_not_found",
@@ -209,7 +235,38 @@ pub static RULES: [RuleInfo; 5] = [
         fixable: false,
         url: None,
     },
+    RuleInfo {
+        code: INVALID_IGNORE_PATTERN,
+        name: "dockerignore_invalid_pattern",
+        aliases: &[],
+        severity: Severity::Error,
+        summary: "A .dockerignore line is not a valid pattern; the build fails",
+        docs: INVALID_IGNORE_PATTERN_DOCS,
+        fixable: false,
+        url: None,
+    },
 ];
+
+/// PL2005: the lines of an ignore file Docker rejects, as findings in
+/// that file (`file` is the name it is reported under).
+pub fn invalid_ignore_patterns(ignore: &IgnoreFile, file: &str) -> Vec<Finding> {
+    ignore
+        .errors()
+        .iter()
+        .map(|e| {
+            Finding::new(
+                INVALID_IGNORE_PATTERN,
+                Severity::Error,
+                format!(
+                    "`{}` is not a valid .dockerignore pattern ({}); Docker refuses the build",
+                    e.text, e.message
+                ),
+                file,
+            )
+            .with_span(e.span)
+        })
+        .collect()
+}
 
 /// Everything the context rules look at.
 #[derive(Clone, Copy)]

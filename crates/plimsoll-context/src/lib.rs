@@ -11,7 +11,8 @@
 //! - [`resolve_copies`]: each COPY/ADD source expanded and matched against
 //!   the context (Go wildcards, `--exclude`, `--parents`, symlinks).
 //! - [`ContextCheck`]: the findings PL2001–PL2004 and BuildKit's
-//!   CopyIgnoredFile, with [`RULES`] for the rule registry.
+//!   CopyIgnoredFile, [`invalid_ignore_patterns`] (PL2005), with [`RULES`]
+//!   for the rule registry.
 //!
 //! ```no_run
 //! use plimsoll_context::{BuildContext, ContextCheck, resolve_copies};
@@ -42,8 +43,9 @@ mod walk;
 
 pub use findings::{
     CONTEXT_SIZE, CONTEXT_SIZE_DOCS, COPY_IGNORED_FILE, COPY_IGNORED_FILE_DOCS, ContextCheck,
-    DEFAULT_SIZE_THRESHOLD, MISSING_DOCKERIGNORE, MISSING_DOCKERIGNORE_DOCS, RULES, SECRETS_COPIED,
-    SECRETS_COPIED_DOCS, SOURCE_NOT_FOUND, SOURCE_NOT_FOUND_DOCS, human_bytes,
+    DEFAULT_SIZE_THRESHOLD, INVALID_IGNORE_PATTERN, INVALID_IGNORE_PATTERN_DOCS,
+    MISSING_DOCKERIGNORE, MISSING_DOCKERIGNORE_DOCS, RULES, SECRETS_COPIED, SECRETS_COPIED_DOCS,
+    SOURCE_NOT_FOUND, SOURCE_NOT_FOUND_DOCS, human_bytes, invalid_ignore_patterns,
 };
 pub use gopath::{BadPattern, clean as go_clean, glob_match};
 pub use ignore_file::{IgnoreFile, IgnorePattern, MatchInfo, PatternError};
@@ -66,6 +68,16 @@ pub struct BuildContext {
 impl BuildContext {
     /// Read the ignore file for `dockerfile` and walk `context_dir`.
     pub fn open(context_dir: &Path, dockerfile: &Path) -> Result<BuildContext, ContextError> {
+        match std::fs::metadata(context_dir) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(ContextError::NotADirectory(context_dir.to_path_buf())),
+            Err(source) => {
+                return Err(ContextError::Io {
+                    path: context_dir.to_path_buf(),
+                    source,
+                });
+            }
+        }
         let found = IgnoreFile::for_dockerfile(context_dir, dockerfile).map_err(|source| {
             ContextError::Io {
                 path: context_dir.join(".dockerignore"),

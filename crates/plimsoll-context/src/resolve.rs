@@ -202,6 +202,10 @@ fn resolve_source(
     let mut roots = Vec::new();
     let mut ignored = Vec::new();
     match_roots(context, &rel, &mut roots, &mut ignored);
+    // `.`, or a symlink that leads back to the context (`loop -> .`).
+    let to_root = rel.is_empty()
+        || (!rel.split('/').any(contains_wildcards)
+            && context.resolve_symlinks(&rel).is_some_and(|r| r.is_empty()));
 
     let entries = context.entries();
     // With `--parents`, what counts is what the include pattern picks.
@@ -221,7 +225,7 @@ fn resolve_source(
         included_sent |= collect_below(context, r, include.as_ref(), exclude, source, &mut ignored);
     }
     // A source that resolves to the context root names the whole context.
-    if rel.is_empty() && roots.is_empty() {
+    if to_root && roots.is_empty() {
         included_sent |=
             collect_whole_context(context, include.as_ref(), exclude, source, &mut ignored);
     }
@@ -230,7 +234,7 @@ fn resolve_source(
     let named_sent = if include.is_some() {
         included_sent
     } else {
-        roots.iter().any(|&r| entries[r].sent) || rel.is_empty()
+        roots.iter().any(|&r| entries[r].sent) || to_root
     };
     source.status = if !source.files.is_empty() || (named_sent && ignored.is_empty()) {
         SourceStatus::Found

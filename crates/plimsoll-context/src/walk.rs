@@ -397,7 +397,17 @@ fn walk_dir<'s>(
         };
         let size = match kind {
             EntryKind::File | EntryKind::Symlink => match dent.metadata() {
-                Ok(m) => m.len(),
+                Ok(m) => {
+                    if kind == EntryKind::File && !ignored && !world_readable(&m) {
+                        // BuildKit fails on a file it cannot read; opening
+                        // only the files not readable by all keeps this
+                        // cheap.
+                        if let Err(e) = std::fs::File::open(dent.path()) {
+                            shared.issue(&path, &e);
+                        }
+                    }
+                    m.len()
+                }
                 Err(e) => {
                     shared.issue(&path, &e);
                     0
@@ -418,6 +428,17 @@ fn walk_dir<'s>(
     if !local.is_empty() {
         lock(&shared.entries).append(&mut local);
     }
+}
+
+#[cfg(unix)]
+fn world_readable(m: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    m.permissions().mode() & 0o004 != 0
+}
+
+#[cfg(not(unix))]
+fn world_readable(_: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// A directory that is excluded but holds something re-included is sent

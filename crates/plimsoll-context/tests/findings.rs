@@ -300,3 +300,21 @@ fn ignored_bulk_is_not_counted() {
         .unwrap();
     assert!(findings(dir.path(), "FROM node:22\nCOPY . .\n").is_empty());
 }
+
+#[test]
+fn invalid_ignore_patterns_are_findings_in_the_ignore_file() {
+    let text = "node_modules\n[abc\n!\nok/*.log\n";
+    let ignore = plimsoll_context::IgnoreFile::parse(text);
+    let findings = plimsoll_context::invalid_ignore_patterns(&ignore, "app/.dockerignore");
+    let shown: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.code.as_str(), &text[f.span.unwrap().range()]))
+        .collect();
+    assert_eq!(shown, [("PL2005", "[abc"), ("PL2005", "!")]);
+    assert!(findings.iter().all(|f| f.file == "app/.dockerignore"));
+    assert!(
+        findings[0].message.contains("syntax error in pattern"),
+        "{}",
+        findings[0].message
+    );
+}

@@ -208,7 +208,7 @@ fn paths_too_long_to_open_become_issues() {
     let name = "n".repeat(250);
     let script =
         format!("for i in $(seq 20); do mkdir {name} && cd {name} || exit 1; done; touch leaf");
-    let made = std::process::Command::new("sh")
+    let made = std::process::Command::new("bash")
         .arg("-c")
         .arg(&script)
         .current_dir(dir.path())
@@ -224,4 +224,28 @@ fn paths_too_long_to_open_become_issues() {
     let issue = &ctx.issues()[0];
     assert!(issue.path.starts_with(&name), "{}", issue.path);
     assert!(!issue.message.is_empty());
+}
+
+#[test]
+fn unreadable_files_that_would_be_sent_become_issues() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree(&[("key.pem", "x"), ("ignored.pem", "y"), ("open.txt", "z")]);
+    for f in ["key.pem", "ignored.pem"] {
+        std::fs::set_permissions(dir.path().join(f), std::fs::Permissions::from_mode(0o000))
+            .unwrap();
+    }
+    let readable_anyway = std::fs::File::open(dir.path().join("key.pem")).is_ok();
+    let ctx = Context::walk(dir.path(), &IgnoreFile::parse("ignored.pem\n")).unwrap();
+    for f in ["key.pem", "ignored.pem"] {
+        std::fs::set_permissions(dir.path().join(f), std::fs::Permissions::from_mode(0o644))
+            .unwrap();
+    }
+    if readable_anyway {
+        // Running as root: permissions do not stop reading.
+        assert!(ctx.issues().is_empty());
+    } else {
+        // Only the file BuildKit would send matters.
+        let paths: Vec<&str> = ctx.issues().iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["key.pem"]);
+    }
 }

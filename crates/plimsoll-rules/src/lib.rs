@@ -18,6 +18,7 @@ pub use engine::{LintOptions, Selection, apply_suppressions, lint};
 pub use fix::{FixMode, apply_fixes};
 pub use plimsoll_diagnostics::{Finding, RuleInfo, Severity};
 pub use pragma::{Pragma, PragmaKind, parse_pragma};
+pub use rules::is_secret_name;
 pub use shellcheck_binary::{ShellcheckBinary, ShellcheckError, shellcheck_findings};
 
 /// Metadata every rule has; implemented by [`declare_rule!`].

@@ -15,7 +15,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check Dockerfiles (files, directories, or `-` for stdin).
+    /// Check Dockerfiles, compose files and Kubernetes manifests (files,
+    /// directories, or `-` for a Dockerfile on stdin).
     Check(Box<CheckArgs>),
     /// Analyse built images: layers, waste, config (OCI layout, OCI archive,
     /// `docker save` archive).
@@ -107,6 +108,11 @@ pub struct CheckArgs {
     /// holds a `.dockerignore` or a file a COPY/ADD names).
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
+    /// Compose files that make one project, merged in the order given as
+    /// `docker compose -f` merges them (repeatable). Without PATHS, only
+    /// this project is checked.
+    #[arg(long = "compose-file", value_name = "FILE")]
+    pub compose_files: Vec<PathBuf>,
     /// The name stdin is reported under.
     #[arg(long)]
     pub stdin_filename: Option<String>,

@@ -1,5 +1,6 @@
 //! Every rule plimsoll has, whichever checker runs it: the Dockerfile
-//! rules, the build-context checks and the image checks.
+//! rules, the build-context checks, the image checks and the compose and
+//! Kubernetes checks.
 
 use plimsoll_diagnostics::RuleInfo;
 use std::sync::OnceLock;
@@ -27,6 +28,14 @@ pub fn all() -> &'static [Entry] {
             info,
             default_enabled: true,
         }));
+        all.extend(
+            plimsoll_runtime::rules()
+                .iter()
+                .map(|&(info, default_enabled)| Entry {
+                    info,
+                    default_enabled,
+                }),
+        );
         all.sort_by_key(|e| e.info.code);
         all
     })

@@ -1,7 +1,9 @@
-//! `plimsoll check`: find Dockerfiles, lint them in parallel, fix, report.
+//! `plimsoll check`: find Dockerfiles, compose files and Kubernetes
+//! manifests, lint them in parallel, fix, report.
 
 use crate::args::CheckArgs;
 use crate::discover::walk;
+use crate::runtime::{YamlChecked, check_compose, check_yaml};
 use crate::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, error_line};
 use plimsoll_config::{
     ConfigCache, ConfigError, Discovered, FailureThreshold, LabelType, Layers, RuleSelector,
@@ -23,8 +25,39 @@ use std::path::{Path, PathBuf};
 const MAX_FIX_ROUNDS: usize = 10;
 
 enum Input {
-    File { path: PathBuf, name: String },
-    Stdin { name: String },
+    File {
+        path: PathBuf,
+        name: String,
+        /// The build context a compose service gives it.
+        context: Option<PathBuf>,
+    },
+    Stdin {
+        name: String,
+    },
+}
+
+/// A compose project or a YAML file to check.
+enum YamlInput {
+    Compose(Vec<plimsoll_runtime::compose::ComposeInput>),
+    File {
+        path: PathBuf,
+        name: String,
+        /// Named on the command line (not found by a walk).
+        explicit: bool,
+    },
+}
+
+impl YamlInput {
+    /// The directory whose configuration applies.
+    fn dir(&self, cwd: &Path) -> PathBuf {
+        let path = match self {
+            YamlInput::Compose(files) => files.first().map(|f| f.path.as_path()),
+            YamlInput::File { path, .. } => Some(path.as_path()),
+        };
+        path.and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+    }
 }
 
 impl Input {
@@ -38,12 +71,17 @@ impl Input {
 /// What checking one input produced.
 struct Checked {
     source: Option<SourceFile>,
+    /// Other files findings point into (the `.dockerignore`).
+    extra_sources: Vec<SourceFile>,
     findings: Vec<Finding>,
     /// The input and the text after fixes, when they differ, with the
     /// secrets found in either.
     fixed: Option<(String, String, Vec<String>)>,
     fixes_applied: usize,
     error: Option<String>,
+    /// Problems that did not stop the check (unreadable parts of the build
+    /// context): reported on stderr, exit 2.
+    issues: Vec<String>,
 }
 
 pub fn run(args: CheckArgs) -> u8 {
@@ -103,7 +141,32 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         return Err(NO_SHELLCHECK.to_string());
     }
 
-    let (inputs, mut had_error) = collect_inputs(&args)?;
+    let (mut inputs, yaml_inputs, mut had_error) = collect_inputs(&args)?;
+    // Compose projects first: the Dockerfiles their services build are
+    // checked too, with the build context the service gives.
+    let process_env: HashMap<String, String> = std::env::vars().collect();
+    let yaml_results: Vec<YamlChecked> = yaml_inputs
+        .into_par_iter()
+        .map(|y| match settings_for(&y.dir(&cwd)) {
+            Ok(settings) => match y {
+                YamlInput::Compose(files) => check_compose(&files, &settings, &process_env),
+                YamlInput::File {
+                    path,
+                    name,
+                    explicit,
+                } => check_yaml(&path, &name, explicit, &settings, &process_env),
+            },
+            Err(e) => YamlChecked {
+                error: Some(e.to_string()),
+                ..YamlChecked::default()
+            },
+        })
+        .collect();
+    for r in &yaml_results {
+        for (dockerfile, context) in &r.builds {
+            add_build(&mut inputs, dockerfile, context);
+        }
+    }
     // With `--fix`, fixed stdin goes to stdout; the report then goes to
     // stderr so the two do not mix.
     let report_to_stderr =
@@ -122,13 +185,25 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
                     .map_or_else(|| cwd.clone(), |p| cwd.join(p)),
             };
             let checked = match settings_for(&dir) {
-                Ok(settings) => check_input(
-                    &input,
-                    &settings,
-                    fix_mode,
-                    args.context.as_deref(),
-                    shellcheck.as_ref(),
-                ),
+                Ok(settings) => {
+                    // --context, then `[[context]]` in the config, then the
+                    // compose service that builds it.
+                    let context = match &input {
+                        Input::File { path, context, .. } => args
+                            .context
+                            .clone()
+                            .or_else(|| settings.context_for(path))
+                            .or_else(|| context.clone()),
+                        Input::Stdin { .. } => args.context.clone(),
+                    };
+                    check_input(
+                        &input,
+                        &settings,
+                        fix_mode,
+                        context.as_deref(),
+                        shellcheck.as_ref(),
+                    )
+                }
                 Err(e) => Checked::error(e.to_string()),
             };
             (input, checked)
@@ -139,11 +214,38 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
     let mut sources = HashMap::new();
     let mut fixed_total = 0;
     let mut diff_out = String::new();
+    let mut templates_skipped = 0;
+    for r in yaml_results {
+        if let Some(e) = r.error {
+            error_line(e);
+            had_error = true;
+            continue;
+        }
+        templates_skipped += usize::from(r.skipped_template);
+        for src in r.sources {
+            sources.insert(src.name.clone(), src);
+        }
+        findings.extend(r.findings);
+    }
+    if templates_skipped > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "plimsoll: note: skipped {templates_skipped} YAML file{} with `{{{{ }}}}` templating (Helm); name one to check it",
+            if templates_skipped == 1 { "" } else { "s" }
+        );
+    }
     for (input, checked) in results {
         if let Some(e) = checked.error {
             error_line(e);
             had_error = true;
             continue;
+        }
+        for issue in &checked.issues {
+            error_line(issue);
+            had_error = true;
+        }
+        for src in checked.extra_sources {
+            sources.insert(src.name.clone(), src);
         }
         fixed_total += checked.fixes_applied;
         if let Some((original, fixed, secrets)) = &checked.fixed {
@@ -219,10 +321,12 @@ impl Checked {
     fn error(msg: String) -> Self {
         Checked {
             source: None,
+            extra_sources: Vec::new(),
             findings: Vec::new(),
             fixed: None,
             fixes_applied: 0,
             error: Some(msg),
+            issues: Vec::new(),
         }
     }
 }
@@ -317,11 +421,17 @@ fn check_input(
         findings.extend(more);
     }
     let source = SourceFile::new(name, df.text.as_str());
+    let mut extra_sources = Vec::new();
+    let mut issues = Vec::new();
     if let Input::File { path, .. } = input {
         match context_findings(name, path, context_dir.as_deref(), &df, &severity_of) {
-            Ok(mut more) => {
+            Ok(ctx) => {
+                let mut more = ctx.findings;
                 plimsoll_rules::apply_suppressions(&df, &mut more);
                 findings.extend(more);
+                findings.extend(ctx.ignore_findings);
+                extra_sources.extend(ctx.ignore_source);
+                issues = ctx.issues;
             }
             Err(e) => return Checked::error(e),
         }
@@ -343,10 +453,12 @@ fn check_input(
     });
     Checked {
         source: Some(source),
+        extra_sources,
         findings,
         fixed,
         fixes_applied,
         error: None,
+        issues,
     }
 }
 
@@ -363,7 +475,7 @@ fn read_input(input: &Input) -> std::io::Result<Vec<u8>> {
 
 fn write_fixed(input: &Input, fixed: &str) -> Result<(), String> {
     match input {
-        Input::File { path, name } => {
+        Input::File { path, name, .. } => {
             std::fs::write(path, fixed).map_err(|e| format!("{name}: writing fixes: {e}"))
         }
         // Fixed stdin goes to stdout, as Ruff does; the report goes to
@@ -376,10 +488,26 @@ fn write_fixed(input: &Input, fixed: &str) -> Result<(), String> {
     }
 }
 
-fn collect_inputs(args: &CheckArgs) -> Result<(Vec<Input>, bool), String> {
+type Collected = (Vec<Input>, Vec<YamlInput>, bool);
+
+fn collect_inputs(args: &CheckArgs) -> Result<Collected, String> {
     let mut inputs = Vec::new();
+    let mut yaml = Vec::new();
     let mut had_error = false;
-    let paths = if args.paths.is_empty() {
+    // `--compose-file` files make one project, in the order given.
+    if !args.compose_files.is_empty() {
+        yaml.push(YamlInput::Compose(
+            args.compose_files
+                .iter()
+                .map(|p| plimsoll_runtime::compose::ComposeInput {
+                    name: display_path(p),
+                    path: p.clone(),
+                    reported: true,
+                })
+                .collect(),
+        ));
+    }
+    let paths = if args.paths.is_empty() && args.compose_files.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
@@ -396,27 +524,107 @@ fn collect_inputs(args: &CheckArgs) -> Result<(Vec<Input>, bool), String> {
         }
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => {
-                let (files, errors) = walk(&p);
-                for e in errors {
+                let found = walk(&p);
+                for e in found.errors {
                     error_line(e);
                     had_error = true;
                 }
-                inputs.extend(files.into_iter().map(|path| Input::File {
+                inputs.extend(found.dockerfiles.into_iter().map(|path| Input::File {
                     name: display_path(&path),
                     path,
+                    context: None,
+                }));
+                yaml.extend(
+                    compose_projects(&found.compose)
+                        .into_iter()
+                        .map(YamlInput::Compose),
+                );
+                yaml.extend(found.yaml.into_iter().map(|path| YamlInput::File {
+                    name: display_path(&path),
+                    path,
+                    explicit: false,
                 }));
             }
-            Ok(_) => inputs.push(Input::File {
-                name: display_path(&p),
-                path: p,
-            }),
+            Ok(_) => {
+                let file_name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if plimsoll_runtime::compose::is_compose_name(&file_name) {
+                    yaml.push(YamlInput::Compose(vec![
+                        plimsoll_runtime::compose::ComposeInput {
+                            name: display_path(&p),
+                            path: p,
+                            reported: true,
+                        },
+                    ]));
+                } else if crate::discover::is_yaml_name(&file_name) {
+                    yaml.push(YamlInput::File {
+                        name: display_path(&p),
+                        path: p,
+                        explicit: true,
+                    });
+                } else {
+                    inputs.push(Input::File {
+                        name: display_path(&p),
+                        path: p,
+                        context: None,
+                    });
+                }
+            }
             Err(e) => {
                 error_line(format_args!("{}: {e}", p.display()));
                 had_error = true;
             }
         }
     }
-    Ok((inputs, had_error))
+    Ok((inputs, yaml, had_error))
+}
+
+/// The compose files of a walk grouped into projects, directory by
+/// directory, as Compose would make them.
+fn compose_projects(files: &[PathBuf]) -> Vec<Vec<plimsoll_runtime::compose::ComposeInput>> {
+    let mut by_dir: Vec<(PathBuf, Vec<String>)> = Vec::new();
+    for f in files {
+        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match by_dir.iter_mut().find(|(d, _)| *d == dir) {
+            Some((_, names)) => names.push(name),
+            None => by_dir.push((dir, vec![name])),
+        }
+    }
+    by_dir
+        .iter()
+        .flat_map(|(dir, names)| {
+            plimsoll_runtime::compose::projects_in_dir(dir, names, &display_path)
+        })
+        .collect()
+}
+
+/// A Dockerfile a compose service builds: checked with the service's
+/// context (unless it already has one), once.
+fn add_build(inputs: &mut Vec<Input>, dockerfile: &Path, context: &Path) {
+    let key = plimsoll_runtime::compose::normalize(dockerfile);
+    for input in inputs.iter_mut() {
+        if let Input::File {
+            path, context: c, ..
+        } = input
+            && plimsoll_runtime::compose::normalize(path) == key
+        {
+            if c.is_none() {
+                *c = Some(context.to_path_buf());
+            }
+            return;
+        }
+    }
+    inputs.push(Input::File {
+        name: display_path(&key),
+        path: key,
+        context: Some(context.to_path_buf()),
+    });
 }
 
 /// Paths as the user sees them: without a leading `./`.
@@ -476,8 +684,8 @@ fn names_a_rule(code: &str) -> bool {
     // rule carries them.
     code == "ALL"
         || code.starts_with("SC")
-        || plimsoll_rules::all_rules().iter().any(|r| {
-            let i = r.info();
+        || crate::catalogue::all().iter().any(|e| {
+            let i = e.info;
             i.code.starts_with(code) || i.aliases.contains(&code) || i.name == code
         })
 }
@@ -580,6 +788,18 @@ fn known_context(
     evidently_context(dir, dockerfile, &model).then(|| dir.to_path_buf())
 }
 
+/// What the build-context checks of one Dockerfile found.
+#[derive(Default)]
+struct ContextResult {
+    /// Findings in the Dockerfile.
+    findings: Vec<Finding>,
+    /// Findings in the ignore file (PL2005), and that file.
+    ignore_findings: Vec<Finding>,
+    ignore_source: Option<SourceFile>,
+    /// What the walk of the context could not read.
+    issues: Vec<String>,
+}
+
 /// The build-context checks (PL2xxx, CopyIgnoredFile) of one Dockerfile,
 /// in its known context (see [`known_context`]).
 fn context_findings(
@@ -588,19 +808,19 @@ fn context_findings(
     context: Option<&Path>,
     df: &plimsoll_syntax::Dockerfile,
     severity_of: &dyn Fn(&RuleInfo, bool) -> Option<Severity>,
-) -> Result<Vec<Finding>, String> {
+) -> Result<ContextResult, String> {
     if !plimsoll_context::RULES
         .iter()
         .any(|r| severity_of(r, true).is_some())
     {
-        return Ok(Vec::new());
+        return Ok(ContextResult::default());
     }
     let Some(dir) = context else {
-        return Ok(Vec::new());
+        return Ok(ContextResult::default());
     };
     let model = plimsoll_model::SemanticModel::new(df);
     let bc = plimsoll_context::BuildContext::open(dir, dockerfile)
-        .map_err(|e| format!("{name}: build context {}: {e}", dir.display()))?;
+        .map_err(|e| format!("{name}: {e}"))?;
     let copies = plimsoll_context::resolve_copies(&model, &bc.context, bc.ignore.as_ref());
     let check = plimsoll_context::ContextCheck {
         file: name,
@@ -609,15 +829,45 @@ fn context_findings(
         ignore: bc.ignore.as_ref(),
         copies: &copies,
     };
-    let mut out = Vec::new();
+    let select = |f: &mut Finding| {
+        let info = plimsoll_context::RULES.iter().find(|r| r.code == f.code)?;
+        f.severity = severity_of(info, true)?;
+        Some(())
+    };
+    let mut out = ContextResult::default();
     for mut f in check.run_all() {
-        let Some(info) = plimsoll_context::RULES.iter().find(|r| r.code == f.code) else {
-            continue;
-        };
-        if let Some(sev) = severity_of(info, true) {
-            f.severity = sev;
-            out.push(f);
+        if select(&mut f).is_some() {
+            out.findings.push(f);
         }
+    }
+    if let (Some(ignore), Some(path)) = (&bc.ignore, &bc.ignore_path)
+        && !ignore.errors().is_empty()
+    {
+        let ignore_name = display_path(path);
+        for mut f in plimsoll_context::invalid_ignore_patterns(ignore, &ignore_name) {
+            if select(&mut f).is_some() {
+                out.ignore_findings.push(f);
+            }
+        }
+        if !out.ignore_findings.is_empty()
+            && let Ok(bytes) = std::fs::read(path)
+        {
+            out.ignore_source = Some(SourceFile::new(
+                ignore_name,
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
+        }
+    }
+    for issue in bc.context.issues() {
+        let at = if issue.path.is_empty() {
+            dir.display().to_string()
+        } else {
+            dir.join(&issue.path).display().to_string()
+        };
+        out.issues.push(format!(
+            "{name}: build context: {at}: {} (BuildKit could not send it)",
+            issue.message
+        ));
     }
     Ok(out)
 }

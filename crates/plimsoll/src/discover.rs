@@ -1,4 +1,5 @@
-//! Which files in a directory are Dockerfiles.
+//! Which files in a directory are Dockerfiles, compose files, or YAML
+//! that may be a Kubernetes manifest.
 
 use std::path::{Path, PathBuf};
 
@@ -26,12 +27,28 @@ pub fn is_template_name(name: &str) -> bool {
     TEMPLATE_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
 
-/// Walk `dir` (respecting .gitignore and friends) for Dockerfiles.
-/// Errors are returned beside the files found, so one bad entry does not
-/// stop the walk.
-pub fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
+/// `*.yaml` / `*.yml` (any case).
+pub fn is_yaml_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml")
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub dockerfiles: Vec<PathBuf>,
+    /// Compose files (`compose.yaml`, `docker-compose.X.yml`, …).
+    pub compose: Vec<PathBuf>,
+    /// Other YAML files: Kubernetes manifests, maybe.
+    pub yaml: Vec<PathBuf>,
+    pub errors: Vec<String>,
+}
+
+/// Walk `dir` (respecting .gitignore and friends) for Dockerfiles,
+/// compose files and other YAML. Errors are returned beside the files
+/// found, so one bad entry does not stop the walk.
+pub fn walk(dir: &Path) -> Walked {
+    let mut out = Walked::default();
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .git_ignore(true)
@@ -44,16 +61,28 @@ pub fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<String>) {
         match entry {
             Ok(e) => {
                 let is_file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
+                if !is_file {
+                    continue;
+                }
                 let name = e.file_name().to_string_lossy();
-                if is_file && is_dockerfile_name(&name) && !is_template_name(&name) {
-                    files.push(e.into_path());
+                if is_template_name(&name) {
+                    continue;
+                }
+                if is_dockerfile_name(&name) {
+                    out.dockerfiles.push(e.into_path());
+                } else if plimsoll_runtime::compose::is_compose_name(&name) {
+                    out.compose.push(e.into_path());
+                } else if is_yaml_name(&name) {
+                    out.yaml.push(e.into_path());
                 }
             }
-            Err(err) => errors.push(format!("{}: {err}", dir.display())),
+            Err(err) => out.errors.push(format!("{}: {err}", dir.display())),
         }
     }
-    files.sort();
-    (files, errors)
+    out.dockerfiles.sort();
+    out.compose.sort();
+    out.yaml.sort();
+    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod check;
 mod discover;
 mod image_cmd;
 mod rules_cmd;
+mod runtime;
 
 use args::{Cli, Command, DebugCommand};
 use clap::Parser;

@@ -188,3 +188,33 @@ highest-user-wasted-percent = "disabled"
     let e = toml_err("[image]\nlowestEfficiency = 0.9\n").to_string();
     assert!(e.contains("lowestEfficiency"), "{e}");
 }
+
+#[test]
+fn context_entries_name_the_context_of_dockerfiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".plimsoll.toml");
+    let text = "[[context]]\ndockerfile = \"docker/api.Dockerfile\"\ndir = \".\"\n\n[[context]]\ndockerfile = \"*.worker.Dockerfile\"\ndir = \"services/worker\"\n";
+    let file = parse_plimsoll_toml(text, &path).unwrap();
+    let s = file.settings;
+    let base = std::path::absolute(dir.path()).unwrap();
+    assert_eq!(
+        s.context_for(&dir.path().join("docker/api.Dockerfile")),
+        Some(base.join("."))
+    );
+    assert_eq!(
+        s.context_for(&dir.path().join("deep/x/a.worker.Dockerfile")),
+        Some(base.join("services/worker"))
+    );
+    assert_eq!(
+        s.context_for(&dir.path().join("docker/web.Dockerfile")),
+        None
+    );
+    let err = parse_plimsoll_toml("[[context]]\ndockerfile = \"x\"\n", &path).unwrap_err();
+    assert!(err.to_string().contains("dir"), "{err}");
+    let err = parse_plimsoll_toml(
+        "[[context]]\ndockerfile = \"x\"\ndir = \".\"\ncontext = \"y\"\n",
+        &path,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("unknown field"), "{err}");
+}

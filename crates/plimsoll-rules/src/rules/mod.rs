@@ -19,6 +19,8 @@ mod shellcheck;
 mod syntax;
 mod variables;
 
+pub use variables::is_secret_name;
+
 pub(crate) mod prelude {
     pub(crate) use crate::{Checker, Rule, declare_rule};
     #[allow(unused_imports)]

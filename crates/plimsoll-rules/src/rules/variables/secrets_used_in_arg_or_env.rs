@@ -86,8 +86,9 @@ impl Rule for SecretsUsedInArgOrEnv {
     }
 }
 
-/// Whether a variable name says it holds a secret.
-fn is_secret_name(name: &str) -> bool {
+/// Whether a variable name says it holds a secret (also used by the
+/// compose and Kubernetes checks).
+pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower.split('_').collect();
     let has_word = |w: &[&str]| words.iter().any(|x| w.contains(x));
