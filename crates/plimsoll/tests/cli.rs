@@ -1,33 +1,12 @@
 //! The `plimsoll` binary end to end: discovery, formats, fixes, config,
 //! pragmas and exit codes.
 
-use assert_cmd::Command;
+mod support;
+
 use predicates::prelude::*;
 use std::fs;
-use std::path::Path;
+use support::{plimsoll, write};
 use tempfile::TempDir;
-
-fn plimsoll(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("plimsoll").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("PLIMSOLL_CONFIG")
-        .env("NO_COLOR", "1")
-        // Keep the user's own hadolint config out of the tests.
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join(".xdg"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PLIMSOLL_") || k.starts_with("HADOLINT_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
-}
 
 const MAINTAINER: &str = "FROM alpine:3.20\nMAINTAINER Jane <jane@example.com>\n";
 const CLEAN: &str = "FROM alpine:3.20\nLABEL org.opencontainers.image.authors=jane\n";
@@ -49,7 +28,7 @@ fn finds_dockerfiles_in_a_directory_and_exits_1() {
         .get_output()
         .stdout
         .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = support::json_of(&out);
     let mut files: Vec<&str> = v
         .as_array()
         .unwrap()
@@ -96,7 +75,7 @@ fn json_has_the_documented_fields() {
         .get_output()
         .stdout
         .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = support::json_of(&out);
     let f = &v[0];
     assert_eq!(f["code"], "DL4000");
     assert_eq!(f["severity"], "error");
@@ -278,7 +257,7 @@ fn config_found_by_walking_up_from_the_file() {
         .get_output()
         .stdout
         .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = support::json_of(&out);
     let files: Vec<&str> = v
         .as_array()
         .unwrap()

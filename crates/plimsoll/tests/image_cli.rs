@@ -2,25 +2,19 @@
 //! converted with skopeo (Debian packages `umoci skopeo`; scripts/test
 //! installs them).
 
+mod support;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use support::{json_of, sha256_hex};
 
 const HINT: &str = "needs umoci and skopeo: apt-get install -y umoci skopeo";
 
 fn run(dir: &Path, program: &str, args: &[&str]) {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e} ({HINT})"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::run_tool(dir, program, args, HINT);
 }
 
 /// An OCI layout (tag `v1`) and a docker-archive of it. Layer 1 stores a
@@ -30,34 +24,11 @@ fn image() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-image-cli");
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
-        run(&root, "umoci", &["init", "--layout", "oci"]);
-        run(&root, "umoci", &["new", "--image", "oci:v1"]);
-        run(
-            &root,
-            "umoci",
-            &["unpack", "--rootless", "--image", "oci:v1", "bundle"],
-        );
-        let rootfs = root.join("bundle/rootfs");
+        let rootfs = support::umoci_bundle(&root, HINT);
         fs::create_dir_all(rootfs.join("data")).unwrap();
         fs::write(rootfs.join("data/big.bin"), vec![7u8; 300_000]).unwrap();
         fs::write(rootfs.join("data/config"), vec![1u8; 50_000]).unwrap();
-        let repack = |step: &str| {
-            run(
-                &root,
-                "umoci",
-                &[
-                    "repack",
-                    "--refresh-bundle",
-                    "--image",
-                    "oci:v1",
-                    "--history.created_by",
-                    step,
-                    "bundle",
-                ],
-            )
-        };
+        let repack = |step: &str| support::umoci_repack(&root, step, HINT);
         repack("COPY data/ /data/");
         fs::remove_file(rootfs.join("data/big.bin")).unwrap();
         fs::write(rootfs.join("data/config"), b"small=true").unwrap();
@@ -105,7 +76,7 @@ fn analysis_json_counts_deleted_and_overwritten_copies() {
             .get_output()
             .stdout
             .clone();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let v = json_of(&out);
         let a = &v[0]["analysis"];
         assert_eq!(a["waste"]["wasted_bytes"], 350_000, "{reference}");
         assert_eq!(a["layers"].as_array().unwrap().len(), 2, "{reference}");
@@ -169,10 +140,6 @@ fn image_rules_are_documented() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("## Why is this bad?"));
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))
 }
 
 fn keys(v: &serde_json::Value) -> Vec<&str> {
@@ -447,20 +414,6 @@ fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), &target).unwrap();
         }
     }
-}
-
-fn sha256_hex(data: &[u8]) -> String {
-    let out = std::process::Command::new("sha256sum")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write as _;
-            c.stdin.take().unwrap().write_all(data)?;
-            c.wait_with_output()
-        })
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)[..64].to_string()
 }
 
 /// A private copy of the layout, with its manifest (as JSON) and the

@@ -6,9 +6,10 @@
 //! blobs). Every figure read from a registry must equal the figure read
 //! from the OCI layout the image came from.
 
+mod support;
+
 use assert_cmd::Command;
 use base64::Engine as _;
-use sha2::Digest as _;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -26,25 +27,11 @@ const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> String {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e} ({HINT})"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    support::run_tool(dir, program, args, HINT)
 }
 
 fn sha256(bytes: &[u8]) -> String {
-    format!("sha256:{}", hex(&sha2::Sha256::digest(bytes)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    format!("sha256:{}", support::sha256_hex(bytes))
 }
 
 /// The images, in one OCI layout `oci`:
@@ -81,30 +68,15 @@ fn fixture() -> &'static Fixture {
 
 fn build_fixture() -> Fixture {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-registry");
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(&root).unwrap();
+    let rootfs = support::umoci_bundle(&root, HINT);
     let umoci = |args: &[&str]| run(&root, "umoci", args);
-    umoci(&["init", "--layout", "oci"]);
-    umoci(&["new", "--image", "oci:v1"]);
-    umoci(&["unpack", "--rootless", "--image", "oci:v1", "bundle"]);
-    let rootfs = root.join("bundle/rootfs");
     fs::create_dir_all(rootfs.join("data")).unwrap();
     let noise: Vec<u8> = (0u32..120_000)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     fs::write(rootfs.join("data/big.bin"), &noise).unwrap();
     fs::write(rootfs.join("data/config"), vec![1u8; 5_000]).unwrap();
-    let repack = |step: &str| {
-        umoci(&[
-            "repack",
-            "--refresh-bundle",
-            "--image",
-            "oci:v1",
-            "--history.created_by",
-            step,
-            "bundle",
-        ])
-    };
+    let repack = |step: &str| support::umoci_repack(&root, step, HINT);
     repack("COPY data/ /data/");
     fs::remove_file(rootfs.join("data/big.bin")).unwrap();
     repack("RUN rm /data/big.bin");

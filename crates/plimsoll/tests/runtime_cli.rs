@@ -2,40 +2,27 @@
 //! the Dockerfiles compose services build, and bad input: broken YAML,
 //! YAML bombs, huge files, broken build contexts.
 
+mod support;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
-use serde_json::Value;
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use support::write;
 use tempfile::TempDir;
 
+/// `support::plimsoll`, stopped after a minute: bad input must not hang.
 fn plimsoll(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("plimsoll").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("PLIMSOLL_CONFIG")
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join(".xdg"))
-        .timeout(Duration::from_secs(60));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PLIMSOLL_") || k.starts_with("HADOLINT_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = support::plimsoll(dir);
+    cmd.timeout(Duration::from_secs(60));
     cmd
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let p = dir.join(name);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, text).unwrap();
 }
 
 /// Findings as (file, line, code).
 fn json_findings(out: &[u8]) -> Vec<(String, u64, String)> {
-    let v: Value = serde_json::from_slice(out).unwrap();
-    v.as_array()
+    support::json_of(out)
+        .as_array()
         .unwrap()
         .iter()
         .map(|f| {
@@ -168,7 +155,7 @@ fn selection_severity_thresholds_and_per_file_ignores_apply() {
         .get_output()
         .stdout
         .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = support::json_of(&out);
     let codes: Vec<&str> = v
         .as_array()
         .unwrap()

@@ -5,25 +5,11 @@
 //! and a clear error when the program is missing. `scripts/test` installs
 //! ShellCheck; a test that needs it says so and passes when it is absent.
 
-use assert_cmd::Command;
-use std::fs;
-use std::path::Path;
-use tempfile::TempDir;
+mod support;
 
-fn plimsoll(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("plimsoll").unwrap();
-    cmd.current_dir(dir)
-        .env_remove("PLIMSOLL_CONFIG")
-        .env("NO_COLOR", "1")
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir.join(".xdg"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PLIMSOLL_") || k.starts_with("HADOLINT_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd
-}
+use std::path::Path;
+use support::{plimsoll, write};
+use tempfile::TempDir;
 
 fn have_shellcheck() -> bool {
     let found = plimsoll_rules::ShellcheckBinary::on_path().is_some();
@@ -35,8 +21,8 @@ fn have_shellcheck() -> bool {
 
 /// (code, severity, line, column) of each finding of a JSON report.
 fn findings(out: &[u8]) -> Vec<(String, String, u64, u64)> {
-    let v: serde_json::Value = serde_json::from_slice(out).unwrap();
-    v.as_array()
+    support::json_of(out)
+        .as_array()
         .unwrap()
         .iter()
         .map(|f| {
@@ -79,7 +65,7 @@ fn findings_land_on_the_exact_dockerfile_position() {
         return;
     }
     let t = TempDir::new().unwrap();
-    fs::write(t.path().join("Dockerfile"), DOCKERFILE).unwrap();
+    write(t.path(), "Dockerfile", DOCKERFILE);
     let sc2006: Vec<_> = run(t.path(), &["--shellcheck"])
         .into_iter()
         .filter(|f| f.0 == "SC2006")
@@ -99,7 +85,7 @@ fn findings_land_on_the_exact_dockerfile_position() {
 #[test]
 fn without_the_flag_nothing_runs() {
     let t = TempDir::new().unwrap();
-    fs::write(t.path().join("Dockerfile"), DOCKERFILE).unwrap();
+    write(t.path(), "Dockerfile", DOCKERFILE);
     assert!(!run(t.path(), &[]).iter().any(|f| f.0 == "SC2006"));
 }
 
@@ -109,8 +95,8 @@ fn the_config_key_turns_it_on_and_selection_applies() {
         return;
     }
     let t = TempDir::new().unwrap();
-    fs::write(t.path().join("Dockerfile"), DOCKERFILE).unwrap();
-    fs::write(t.path().join(".plimsoll.toml"), "shellcheck = true\n").unwrap();
+    write(t.path(), "Dockerfile", DOCKERFILE);
+    write(t.path(), ".plimsoll.toml", "shellcheck = true\n");
     let all = run(t.path(), &[]);
     assert!(all.iter().any(|f| f.0 == "SC2006"), "{all:?}");
     let ignored = run(t.path(), &["--ignore", "SC2006"]);
@@ -126,11 +112,11 @@ fn a_native_finding_is_not_reported_twice() {
     }
     let t = TempDir::new().unwrap();
     // SC2086 (native and ShellCheck's) and SC1001 at the same places.
-    fs::write(
-        t.path().join("Dockerfile"),
+    write(
+        t.path(),
+        "Dockerfile",
         "FROM debian:12\nRUN cp $SRC /opt/ && echo \\o\n",
-    )
-    .unwrap();
+    );
     let found = run(t.path(), &["--shellcheck"]);
     let count = |code: &str| found.iter().filter(|f| f.0 == code).count();
     assert_eq!(count("SC2086"), 1, "{found:?}");
@@ -140,7 +126,7 @@ fn a_native_finding_is_not_reported_twice() {
 #[test]
 fn a_missing_shellcheck_is_one_clear_error_and_exit_2() {
     let t = TempDir::new().unwrap();
-    fs::write(t.path().join("Dockerfile"), DOCKERFILE).unwrap();
+    write(t.path(), "Dockerfile", DOCKERFILE);
     let out = plimsoll(t.path())
         .env("PATH", t.path().join("empty"))
         .args(["check", "--shellcheck", "Dockerfile"])
@@ -162,11 +148,11 @@ fn a_heredoc_keeps_its_own_shebang_line() {
         return;
     }
     let t = TempDir::new().unwrap();
-    fs::write(
-        t.path().join("Dockerfile"),
+    write(
+        t.path(),
+        "Dockerfile",
         "FROM debian:12\nRUN <<EOF\n#!/bin/bash\necho `date`\nEOF\n",
-    )
-    .unwrap();
+    );
     let found = run(t.path(), &["--shellcheck"]);
     // No SC1128 (shebang not first); SC2006 on line 4, column 6.
     assert!(!found.iter().any(|f| f.0 == "SC1128"), "{found:?}");
