@@ -525,6 +525,58 @@ fn name_words(name: &[u8]) -> Vec<String> {
     words
 }
 
+/// Words that qualify `key` (`API_KEY`, `accessKey`, `SIGNING_KEY`).
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "access",
+    "private",
+    "auth",
+    "secret",
+    "client",
+    "encryption",
+    "signing",
+    "master",
+    "license",
+    "app",
+];
+
+/// Words ending in `pass` that are not passwords.
+const NOT_PASSWORDS: &[&str] = &[
+    "bypass",
+    "compass",
+    "encompass",
+    "overpass",
+    "underpass",
+    "surpass",
+    "trespass",
+    "multipass",
+    "onepass",
+    "twopass",
+    "firstpass",
+    "secondpass",
+];
+
+/// Whether a name's words say it holds a secret: a password (`…pass`,
+/// `password`, `passwd`, `passphrase`, `pwd`), a secret, a token, a
+/// credential, or a qualified key (`api_key`, `apiKey`, `PRIVATE_KEY`).
+fn has_secret_word(words: &[String]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        (w.ends_with("pass") && !NOT_PASSWORDS.contains(&w.as_str()))
+            || w.contains("password")
+            || w.contains("passwd")
+            || w.contains("passphrase")
+            || w.ends_with("pwd")
+            || w.contains("secret")
+            || (w.contains("token") && !w.contains("tokeniz"))
+            || w.starts_with("credential")
+            || w.ends_with("apikey")
+            || w.ends_with("accesskey")
+            || w.ends_with("privatekey")
+            || w.ends_with("authkey")
+            || (w == "key" && i > 0 && KEY_QUALIFIERS.contains(&words[i - 1].as_str()))
+    })
+}
+
 /// Extensions of files a value may name (`PASSWORD=secrets/db.txt`).
 const FILE_VALUE_EXTS: &[&str] = &[
     ".pem",
@@ -580,9 +632,10 @@ fn generic(cx: &Ctx<'_>, caps: &Captures<'_>) -> Option<Found> {
     };
     let name_bytes = &cx.hay[name.clone()];
     let words = name_words(name_bytes);
-    if words
-        .iter()
-        .any(|w| NOT_SECRET_NAME_WORDS.contains(&w.as_str()))
+    if !has_secret_word(&words)
+        || words
+            .iter()
+            .any(|w| NOT_SECRET_NAME_WORDS.contains(&w.as_str()))
     {
         return None;
     }
@@ -937,6 +990,11 @@ pub(crate) static DEFS: &[Def] = &[
         keywords: &[
             "password",
             "passwd",
+            "pass=",
+            "pass:",
+            "pass\"",
+            "pass'",
+            "pass =",
             "pwd",
             "secret",
             "token",
@@ -952,9 +1010,15 @@ pub(crate) static DEFS: &[Def] = &[
             "authkey",
             "auth_key",
             "credential",
+            "_key=",
+            "_key:",
+            "_key\"",
+            "Key=",
+            "Key:",
+            "Key\"",
         ],
         case: Case::Any,
-        pattern: r#"(?i)(?P<name>[a-z0-9_.-]{0,40}(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)[a-z0-9_.-]{0,30})["']?[ \t]*(?P<op>:=|=>|=|:)[ \t]*(?:"(?P<dq>[^"\r\n]{1,300})"|'(?P<sq>[^'\r\n]{1,300})'|(?P<bare>[^\s"'`;,(){}\[\]<>=][^\s"'`;,(){}\[\]<>]{0,299}))"#,
+        pattern: r#"(?i)(?P<name>[a-z0-9_.-]{0,40}(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|[a-z]+[_.-]?key|credentials?)[a-z0-9_.-]{0,30})["']?[ \t]*(?P<op>:=|=>|=|:)[ \t]*(?:"(?P<dq>[^"\r\n]{1,300})"|'(?P<sq>[^'\r\n]{1,300})'|(?P<bare>[^\s"'`;,(){}\[\]<>=][^\s"'`;,(){}\[\]<>]{0,299}))"#,
         back: 80,
         ahead: 420,
         finish: generic,

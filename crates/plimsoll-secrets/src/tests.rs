@@ -449,6 +449,17 @@ fn generic_assignments() {
             "a8f5f167f44f4964e6c998dee827110c",
             None,
         ),
+        ("LDAP_ROOTPASS=Xk39-fLq2-pW7z", "Xk39-fLq2-pW7z", None),
+        (
+            "JWT_SIGNING_KEY: 'k2#9xq@z!7w^v0m3'",
+            "k2#9xq@z!7w^v0m3",
+            None,
+        ),
+        (
+            "\"clientSecret\": \"Wq3vZ9kLp2xT\"",
+            "Wq3vZ9kLp2xT",
+            Some("appsettings.json"),
+        ),
         (
             "spring.datasource.password=Wq3vZ9kLp2\n",
             "Wq3vZ9kLp2",
@@ -480,6 +491,9 @@ fn generic_assignments() {
         ("\"integrity\": \"sha512-3Xk9q2\"", None),
         ("password: {{ .Values.password }}", None),
         ("TOKEN=20240101123456", None),
+        ("bypass=Xk39-fLq2-pW7z", None),
+        ("cache_key = Xk39-fLq2-pW7z", None),
+        ("GPG_KEY=0x4E1F799AA4FF2279AB", None),
     ] {
         quiet(text, path);
     }

@@ -273,6 +273,7 @@ fn check_input(
             Ok(mut more) => {
                 plimsoll_rules::apply_suppressions(&df, &mut more);
                 findings.extend(more);
+                drop_name_only_copy_findings(&mut findings);
             }
             Err(e) => return Checked::error(e),
         }
@@ -299,6 +300,22 @@ fn check_input(
         fixes_applied,
         error: None,
     }
+}
+
+/// PL1204 judges a COPY source by its name; where PL2002 read the files
+/// the same source sends, its finding says more, and PL1204's goes.
+fn drop_name_only_copy_findings(findings: &mut Vec<plimsoll_diagnostics::Finding>) {
+    let read: Vec<_> = findings
+        .iter()
+        .filter(|f| f.code == plimsoll_context::SECRETS_COPIED)
+        .filter_map(|f| f.span)
+        .collect();
+    findings.retain(|f| {
+        f.code != "PL1204"
+            || !f
+                .span
+                .is_some_and(|s| read.iter().any(|r| r.start < s.end && s.start < r.end))
+    });
 }
 
 fn read_input(input: &Input) -> std::io::Result<Vec<u8>> {
