@@ -16,6 +16,9 @@ pub struct CheckOptions {
     pub ci: CiRules,
     /// More layers than this is reported (`PL3004`).
     pub max_layers: usize,
+    /// Look for secrets in layer files, config and history
+    /// (`PL3040`–`PL3044`, [`crate::secrets`]).
+    pub secrets: bool,
 }
 
 impl Default for CheckOptions {
@@ -23,6 +26,7 @@ impl Default for CheckOptions {
         CheckOptions {
             ci: CiRules::default(),
             max_layers: DEFAULT_MAX_LAYERS,
+            secrets: true,
         }
     }
 }
@@ -293,7 +297,7 @@ manifests by hand.
 };
 
 /// Every image rule, in code order.
-pub const RULES: [&RuleInfo; 7] = [
+pub const RULES: [&RuleInfo; 12] = [
     &LOW_EFFICIENCY,
     &WASTED_BYTES,
     &USER_WASTED_PERCENT,
@@ -301,6 +305,11 @@ pub const RULES: [&RuleInfo; 7] = [
     &UNCOMPRESSED_LAYERS,
     &RUNS_AS_ROOT,
     &COMPRESSION_MISMATCH,
+    &crate::secrets::SECRET_IN_FILE,
+    &crate::secrets::CREDENTIAL_FILE,
+    &crate::secrets::SECRET_IN_ENV,
+    &crate::secrets::SECRET_IN_LABEL,
+    &crate::secrets::SECRET_IN_HISTORY,
 ];
 
 /// Find an image rule by code, name or alias (case-insensitive).
@@ -588,6 +597,7 @@ mod tests {
         let options = CheckOptions {
             ci: CiRules::disabled(),
             max_layers: 2,
+            ..CheckOptions::default()
         };
         let img = image(
             Some("1000"),

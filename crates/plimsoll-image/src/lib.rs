@@ -27,6 +27,7 @@ pub mod filesystem;
 pub mod image;
 pub mod layer;
 pub mod paths;
+pub mod secrets;
 pub mod source;
 pub mod spec;
 mod store;
@@ -60,9 +61,21 @@ pub fn inspect(
     checks: &CheckOptions,
 ) -> Result<Inspection, Error> {
     let image = Image::open_with(reference, open)?;
-    let layers = image.index_layers()?;
+    // Secrets are looked for in the same pass that indexes the layers.
+    let (layers, found): (Vec<LayerIndex>, Vec<_>) = if checks.secrets {
+        image
+            .scan_layers(|l| secrets::SecretScan::new(l.index))?
+            .into_iter()
+            .map(|(index, scan)| (index, scan.found))
+            .unzip()
+    } else {
+        (image.index_layers()?, Vec::new())
+    };
     let analysis = analyze(&image, &layers);
-    let findings = check(&image, &analysis, checks);
+    let mut findings = check(&image, &analysis, checks);
+    if checks.secrets {
+        findings.extend(secrets::check(&image, &layers, &found));
+    }
     Ok(Inspection {
         image,
         layers,
