@@ -386,6 +386,9 @@ impl<'s> StreamScanner<'s> {
             .scan_raw(&self.buf, self.path.as_deref(), self.options);
         let mut line = self.lines_before + 1;
         let mut at = 0;
+        // What earlier windows reported; matches of this window may nest
+        // in each other's ranges (a token inside a JSON key file).
+        let earlier = self.reported_to;
         for mut m in found {
             // Starts in the overlap: the next window sees it whole.
             if m.range.start >= cut {
@@ -393,7 +396,7 @@ impl<'s> StreamScanner<'s> {
             }
             let abs = |r: Range<usize>, base: usize| r.start + base..r.end + base;
             // Overlaps what an earlier window reported.
-            if m.secret.start + self.base < self.reported_to {
+            if m.secret.start + self.base < earlier {
                 continue;
             }
             line += memchr::memchr_iter(b'\n', &self.buf[at..m.range.start]).count();

@@ -606,3 +606,18 @@ fn never_panics_on_odd_input() {
         let _ = scanner.scan(input, None);
     }
 }
+
+/// Found by the `secrets` fuzz target: a token inside the range of an
+/// earlier match (a service-account JSON) was dropped by the streaming
+/// form.
+#[test]
+fn stream_keeps_matches_nested_in_earlier_ranges() {
+    let data = include_bytes!("../tests/data/nested-in-range.txt");
+    let whole = Scanner::global().scan(data, None);
+    assert!(whole.iter().any(|m| m.rule.id == "aws-access-key-id"));
+    let mut s = Scanner::global().stream(None, ScanOptions::default());
+    for piece in data.chunks(7) {
+        s.push(piece);
+    }
+    assert_eq!(s.finish(), whole);
+}
