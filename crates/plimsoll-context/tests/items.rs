@@ -21,7 +21,10 @@ fn secret_classification() {
         ("id_ed25519", "k"),
         (".aws/credentials", "[default]"),
         (".aws/config", "[default]"),
-        (".npmrc", "//r/:_authToken=0f3c9a7e-5b1d-4e8f-a2c6-9d7b3e1f5a08"),
+        (
+            ".npmrc",
+            "//r/:_authToken=0f3c9a7e-5b1d-4e8f-a2c6-9d7b3e1f5a08",
+        ),
         // A variable, filled in at build time: the file holds no secret.
         ("ci/.npmrc", "//r/:_authToken=${NPM_TOKEN}"),
         ("web/.npmrc", "save-exact=true"),

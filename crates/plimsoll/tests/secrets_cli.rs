@@ -149,7 +149,10 @@ fn image_secrets_are_found_with_layer_and_path_and_never_printed() {
 
     let tty = plimsoll(&["image", "oci:oci:v1"]);
     assert_no_secret(&tty);
-    assert!(tty.contains("PL3040") && tty.contains("NPM_TOKEN=***"), "{tty}");
+    assert!(
+        tty.contains("PL3040") && tty.contains("NPM_TOKEN=***"),
+        "{tty}"
+    );
     let analysis = plimsoll(&["image", "--analysis", "oci:oci:v1"]);
     assert_no_secret(&analysis);
 }
