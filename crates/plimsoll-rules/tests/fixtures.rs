@@ -127,7 +127,10 @@ fn every_rule_has_a_fixture_that_behaves_and_a_snapshot() {
             let lines: Vec<usize> = findings
                 .iter()
                 .filter(|f| f.code == info.code)
-                .map(|f| idx.location(&case.text, f.span.unwrap_or_default().start).line)
+                .map(|f| {
+                    idx.location(&case.text, f.span.unwrap_or_default().start)
+                        .line
+                })
                 .collect();
             if case.flagged && case.expected.is_empty() {
                 problems.push(format!(
