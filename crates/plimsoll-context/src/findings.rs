@@ -87,7 +87,8 @@ Reports secret files that are both sent in the build context (not excluded
 by `.dockerignore`) and copied into the image by a `COPY`/`ADD`: `.env`
 files, PEM private keys (`*.pem`, `*.key` holding `-----BEGIN … PRIVATE
 KEY-----`), SSH keys (`id_rsa`, `id_ed25519`, `.ssh/`), `.aws/credentials`,
-`.npmrc`/`.pypirc` holding a token or password, `.netrc`,
+`.npmrc`/`.pypirc` holding a literal token or password (plimsoll's secret
+scanner decides; `_authToken=${NPM_TOKEN}` holds none), `.netrc`,
 `.docker/config.json` with registry auth, `.git-credentials`, and `.git/`
 directories. Files in dependency, virtualenv and test-fixture trees are
 not considered. The message names the files, never their contents.

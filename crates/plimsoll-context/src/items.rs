@@ -209,14 +209,10 @@ pub fn classify_secret(context: &Context, entry: &Entry) -> Option<SecretKind> {
             .then_some(SecretKind::PrivateKey);
     }
     match name {
-        ".npmrc" => {
-            let text = head();
-            ["_authtoken", "_auth", "_password"]
-                .iter()
-                .any(|k| contains(&text, k))
-                .then_some(SecretKind::NpmToken)
-        }
-        ".pypirc" => pypirc_has_secret(&head()).then_some(SecretKind::PypiCredentials),
+        // The secret scanner's rules for these files: a literal token or
+        // password, not `_authToken=${NPM_TOKEN}`, which holds none.
+        ".npmrc" => holds_secret(&head(), name).then_some(SecretKind::NpmToken),
+        ".pypirc" => holds_secret(&head(), name).then_some(SecretKind::PypiCredentials),
         ".netrc" | "_netrc" => contains(&head(), "password").then_some(SecretKind::Netrc),
         "config.json" if parent == ".docker" => {
             contains(&head(), "\"auth\"").then_some(SecretKind::DockerConfig)
@@ -233,14 +229,10 @@ fn private_key_marker() -> &'static regex::bytes::Regex {
     })
 }
 
-fn pypirc_has_secret(text: &[u8]) -> bool {
-    String::from_utf8_lossy(text).lines().any(|line| {
-        let Some((key, value)) = line.split_once(['=', ':']) else {
-            return false;
-        };
-        let key = key.trim().to_ascii_lowercase();
-        (key == "password" || key == "token") && !value.trim().is_empty()
-    })
+fn holds_secret(text: &[u8], name: &str) -> bool {
+    !plimsoll_secrets::Scanner::global()
+        .scan(text, Some(name))
+        .is_empty()
 }
 
 impl Context {

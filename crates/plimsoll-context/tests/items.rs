@@ -21,7 +21,12 @@ fn secret_classification() {
         ("id_ed25519", "k"),
         (".aws/credentials", "[default]"),
         (".aws/config", "[default]"),
-        (".npmrc", "//r/:_authToken=${NPM_TOKEN}"),
+        (
+            ".npmrc",
+            "//r/:_authToken=0f3c9a7e-5b1d-4e8f-a2c6-9d7b3e1f5a08",
+        ),
+        // A variable, filled in at build time: the file holds no secret.
+        ("ci/.npmrc", "//r/:_authToken=${NPM_TOKEN}"),
         ("web/.npmrc", "save-exact=true"),
         (
             ".pypirc",
@@ -53,6 +58,7 @@ fn secret_classification() {
     assert_eq!(kind(".aws/config"), None);
     assert_eq!(kind(".npmrc"), Some(SecretKind::NpmToken));
     assert_eq!(kind("web/.npmrc"), None);
+    assert_eq!(kind("ci/.npmrc"), None);
     assert_eq!(kind(".pypirc"), Some(SecretKind::PypiCredentials));
     assert_eq!(kind("other/.pypirc"), None);
     assert_eq!(kind(".git-credentials"), Some(SecretKind::GitCredentials));

@@ -193,7 +193,10 @@ pub(crate) fn analyze_layers(image_layers: &[Layer], indexes: &[LayerIndex]) -> 
             file_bytes,
             entry_count: index.entries.len(),
             whiteout_count: index.whiteouts.len() + index.opaque_dirs.len(),
-            created_by: history.and_then(|h| h.created_by.clone()),
+            // Build arguments and literal credentials in the step are masked.
+            created_by: history
+                .and_then(|h| h.created_by.as_deref())
+                .map(crate::secrets::mask_secrets),
             created: history.and_then(|h| h.created.clone()),
             comment: history.and_then(|h| h.comment.clone()),
             wasted_bytes_added: added[i],

@@ -17,6 +17,9 @@ pub struct CheckOptions {
     pub ci: CiRules,
     /// More layers than this is reported (`PL3004`).
     pub max_layers: usize,
+    /// Look for secrets in layer files, config and history
+    /// (`PL3040`–`PL3044`, [`crate::secrets`]).
+    pub secrets: bool,
 }
 
 impl Default for CheckOptions {
@@ -24,6 +27,7 @@ impl Default for CheckOptions {
         CheckOptions {
             ci: CiRules::default(),
             max_layers: DEFAULT_MAX_LAYERS,
+            secrets: true,
         }
     }
 }
@@ -317,6 +321,11 @@ pub const RULES: &[&RuleInfo] = &[
     &practices::UNNEEDED_FILES,
     &practices::MISSING_LABELS,
     &practices::UNKNOWN_USER,
+    &crate::secrets::SECRET_IN_FILE,
+    &crate::secrets::CREDENTIAL_FILE,
+    &crate::secrets::SECRET_IN_ENV,
+    &crate::secrets::SECRET_IN_LABEL,
+    &crate::secrets::SECRET_IN_HISTORY,
     &crate::registry::rules::MUTABLE_REFERENCE,
     &crate::registry::rules::NOT_SIGNED,
 ];
@@ -610,6 +619,7 @@ mod tests {
         let options = CheckOptions {
             ci: CiRules::disabled(),
             max_layers: 2,
+            ..CheckOptions::default()
         };
         let img = image(
             Some("1000"),

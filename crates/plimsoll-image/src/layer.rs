@@ -145,8 +145,9 @@ impl LayerIndex {
 /// Sees file contents during the one pass over a layer, so content
 /// checks (secrets, package databases) need no second read.
 pub trait LayerVisitor {
-    /// Called for each regular file before its content (`entry.sha256` is
-    /// not known yet); return true to receive the content.
+    /// Called for each regular file before its content (`entry.size` is
+    /// the size its tar header declares, `entry.sha256` is not known yet);
+    /// return true to receive the content.
     fn wants(&mut self, entry: &FileEntry) -> bool {
         let _ = entry;
         false
@@ -447,6 +448,9 @@ fn walk_tar<V: LayerVisitor>(
         };
         if kind == EntryKind::File {
             let declared = entry.size();
+            // The header's size, so visitors can skip large files; the
+            // size read replaces it below.
+            file.size = declared;
             let wants = visitor.wants(&file);
             let mut hasher = sha2::Sha256::new();
             let mut read = 0u64;

@@ -39,6 +39,7 @@ pub mod paths;
 pub mod practices;
 pub mod registry;
 pub mod sbom;
+pub mod secrets;
 pub mod source;
 pub mod spec;
 mod store;
@@ -105,31 +106,44 @@ pub fn inspect_with(
         layers: image.layers.len(),
         bytes,
     });
-    let results: Vec<Result<(LayerIndex, Capture), Error>> = image
+    let results: Vec<Result<(LayerIndex, Capture, Vec<secrets::FileSecret>), Error>> = image
         .layers
         .par_iter()
         .map(|layer| {
             let mut capture = Capture::default();
-            let index = image.read_layer(layer, &mut capture)?;
+            // Secrets are looked for in the same pass that indexes the layers.
+            let (index, found) = if checks.secrets {
+                let mut both = Both::new(capture, secrets::SecretScan::new(layer.index));
+                let index = image.read_layer(layer, &mut both)?;
+                capture = both.first;
+                (index, both.second.found)
+            } else {
+                (image.read_layer(layer, &mut capture)?, Vec::new())
+            };
             progress(Progress::LayerRead {
                 index: layer.index,
                 bytes: index.compressed_size,
             });
-            Ok((index, capture))
+            Ok((index, capture, found))
         })
         .collect();
     let mut layers = Vec::with_capacity(results.len());
     let mut captures = Vec::with_capacity(results.len());
+    let mut found = Vec::with_capacity(results.len());
     for r in results {
-        let (index, capture) = r?;
+        let (index, capture, secrets) = r?;
         layers.push(index);
         captures.push(capture.into_files());
+        found.push(secrets);
     }
     let analysis = analyze(&image, &layers);
     let contents = Contents::resolve(captures, &analysis.filesystem);
     let packages = inventory(&contents);
     let mut findings = check(&image, &analysis, checks);
     findings.extend(practices::check(&image, &analysis, &contents));
+    if checks.secrets {
+        findings.extend(secrets::check(&image, &layers, &found));
+    }
     Ok(Inspection {
         image,
         layers,

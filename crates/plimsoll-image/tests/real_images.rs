@@ -422,6 +422,7 @@ fn oci_layout_end_to_end() {
         )
         .unwrap(),
         max_layers: 5,
+        ..CheckOptions::default()
     };
     let findings = check(&image, &analysis, &strict);
     assert_eq!(codes(&findings), ["PL3001", "PL3002", "PL3004", "PL3006"]);

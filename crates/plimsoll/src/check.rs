@@ -432,6 +432,7 @@ fn check_input(
                 findings.extend(ctx.ignore_findings);
                 extra_sources.extend(ctx.ignore_source);
                 issues = ctx.issues;
+                drop_name_only_copy_findings(&mut findings);
             }
             Err(e) => return Checked::error(e),
         }
@@ -460,6 +461,22 @@ fn check_input(
         error: None,
         issues,
     }
+}
+
+/// PL1204 judges a COPY source by its name; where PL2002 read the files
+/// the same source sends, its finding says more, and PL1204's goes.
+fn drop_name_only_copy_findings(findings: &mut Vec<plimsoll_diagnostics::Finding>) {
+    let read: Vec<_> = findings
+        .iter()
+        .filter(|f| f.code == plimsoll_context::SECRETS_COPIED)
+        .filter_map(|f| f.span)
+        .collect();
+    findings.retain(|f| {
+        f.code != "PL1204"
+            || !f
+                .span
+                .is_some_and(|s| read.iter().any(|r| r.start < s.end && s.start < r.end))
+    });
 }
 
 fn read_input(input: &Input) -> std::io::Result<Vec<u8>> {

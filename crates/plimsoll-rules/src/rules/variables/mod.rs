@@ -7,7 +7,7 @@ use std::ops::Range;
 
 mod secrets_used_in_arg_or_env;
 
-pub use secrets_used_in_arg_or_env::is_secret_name;
+pub use plimsoll_secrets::is_secret_name;
 mod undefined_var;
 
 pub(crate) const RULES: &[&dyn Rule] = &[

@@ -1,0 +1,169 @@
+//! Secrets never print: `plimsoll check` on a Dockerfile with literal
+//! credentials and `plimsoll image` on a real image (built with umoci)
+//! that adds a token in one layer and deletes it in the next. Both in the
+//! terminal and as JSON.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const HINT: &str = "needs umoci: apt-get install -y umoci";
+const NPM_TOKEN: &str = "npm_PKR0CsTy4Qwb8DwkNhFdnXsiVpzz63FfkCzJ";
+const GITHUB_TOKEN: &str = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d";
+const BUILD_ARG: &str = "npm_Zq8vL2mK9xT4wR7yB3nC6hJ1dF5gS0aE2uP4";
+
+fn run(dir: &Path, program: &str, args: &[&str]) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e} ({HINT})"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Layer 1 writes `/root/.npmrc` with a token, layer 2 deletes it and
+/// records a secret build argument; the config sets a token in Env.
+fn image() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-secrets-cli");
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).unwrap();
+        run(&root, "umoci", &["init", "--layout", "oci"]);
+        run(&root, "umoci", &["new", "--image", "oci:v1"]);
+        run(
+            &root,
+            "umoci",
+            &["unpack", "--rootless", "--image", "oci:v1", "bundle"],
+        );
+        let rootfs = root.join("bundle/rootfs");
+        fs::create_dir_all(rootfs.join("root")).unwrap();
+        fs::write(
+            rootfs.join("root/.npmrc"),
+            format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n"),
+        )
+        .unwrap();
+        let repack = |step: &str| {
+            run(
+                &root,
+                "umoci",
+                &[
+                    "repack",
+                    "--refresh-bundle",
+                    "--image",
+                    "oci:v1",
+                    "--history.created_by",
+                    step,
+                    "bundle",
+                ],
+            )
+        };
+        repack("COPY .npmrc /root/.npmrc");
+        fs::remove_file(rootfs.join("root/.npmrc")).unwrap();
+        repack(&format!(
+            "RUN |1 NPM_TOKEN={BUILD_ARG} /bin/sh -c npm ci && rm /root/.npmrc # buildkit"
+        ));
+        run(
+            &root,
+            "umoci",
+            &[
+                "config",
+                "--image",
+                "oci:v1",
+                "--config.user",
+                "1000",
+                "--config.env",
+                &format!("GITHUB_TOKEN={GITHUB_TOKEN}"),
+            ],
+        );
+        fs::write(
+            root.join("Dockerfile"),
+            format!(
+                "FROM node:22-slim\nENV GH={GITHUB_TOKEN}\nARG NPM_TOKEN\n\
+                 RUN echo \"//registry.npmjs.org/:_authToken={NPM_TOKEN}\" > /root/.npmrc\n"
+            ),
+        )
+        .unwrap();
+        root
+    })
+}
+
+fn plimsoll(args: &[&str]) -> String {
+    let out = Command::cargo_bin("plimsoll")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .current_dir(image())
+        .args(args)
+        .output()
+        .unwrap();
+    // Findings decide the exit code (1); anything else is a failure.
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn assert_no_secret(output: &str) {
+    for s in [NPM_TOKEN, GITHUB_TOKEN, BUILD_ARG] {
+        assert!(!output.contains(s), "{s} printed:\n{output}");
+    }
+}
+
+#[test]
+fn image_secrets_are_found_with_layer_and_path_and_never_printed() {
+    let json = plimsoll(&["image", "--format", "json", "oci:oci:v1"]);
+    assert_no_secret(&json);
+    let findings: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let messages: Vec<(String, String)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let npmrc = messages
+        .iter()
+        .find(|(c, _)| c == "PL3040")
+        .map(|(_, m)| m.as_str())
+        .unwrap_or_default();
+    assert!(
+        npmrc.contains("/root/.npmrc in layer 1")
+            && npmrc.contains("npm access token on line 1")
+            && npmrc.contains("deleted in layer 2"),
+        "{messages:#?}"
+    );
+    for code in ["PL3042", "PL3044"] {
+        assert!(messages.iter().any(|(c, _)| c == code), "{messages:#?}");
+    }
+
+    let tty = plimsoll(&["image", "oci:oci:v1"]);
+    assert_no_secret(&tty);
+    assert!(
+        tty.contains("PL3040") && tty.contains("NPM_TOKEN=***"),
+        "{tty}"
+    );
+    let analysis = plimsoll(&["image", "--analysis", "oci:oci:v1"]);
+    assert_no_secret(&analysis);
+}
+
+#[test]
+fn dockerfile_secrets_are_masked() {
+    for format in ["tty", "json", "sarif"] {
+        let out = plimsoll(&["check", "--format", format, "Dockerfile"]);
+        assert_no_secret(&out);
+        for code in ["PL1201", "PL1202"] {
+            assert!(out.contains(code), "{format}: {code} missing:\n{out}");
+        }
+    }
+}
