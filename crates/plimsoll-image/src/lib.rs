@@ -84,6 +84,10 @@ pub enum Progress {
     LayerRead { index: usize, bytes: u64 },
 }
 
+/// One layer read: its index, the small files captured for the checks,
+/// and the secrets found in it.
+type LayerRead = (LayerIndex, Capture, Vec<secrets::FileSecret>);
+
 /// Open `reference`, read every layer, analyse and check it.
 pub fn inspect(
     reference: &str,
@@ -106,7 +110,7 @@ pub fn inspect_with(
         layers: image.layers.len(),
         bytes,
     });
-    let results: Vec<Result<(LayerIndex, Capture, Vec<secrets::FileSecret>), Error>> = image
+    let results: Vec<Result<LayerRead, Error>> = image
         .layers
         .par_iter()
         .map(|layer| {
