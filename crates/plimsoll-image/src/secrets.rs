@@ -568,15 +568,19 @@ pub fn check(image: &Image, layers: &[LayerIndex], scans: &[Vec<FileSecret>]) ->
             } else {
                 format!("holds a credential ({listed})")
             };
-            out.push(finding(
-                rule,
-                format!(
-                    "{} in {} {said}{}",
-                    paths::display(&first.path),
-                    layer_name(image, first.layer),
-                    removal(layers, first.layer, &first.path)
-                ),
-            ));
+            out.push(
+                finding(
+                    rule,
+                    format!(
+                        "{} in {} {said}{}",
+                        paths::display(&first.path),
+                        layer_name(image, first.layer),
+                        removal(layers, first.layer, &first.path)
+                    ),
+                )
+                .in_layer(first.layer)
+                .at_path(paths::display(&first.path)),
+            );
         }
     }
 

@@ -121,7 +121,7 @@ fn image_secrets_are_found_with_layer_and_path_and_never_printed() {
     let json = plimsoll(&["image", "--format", "json", "oci:oci:v1"]);
     assert_no_secret(&json);
     let findings: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let messages: Vec<(String, String)> = findings
+    let messages: Vec<(String, String)> = findings["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -138,7 +138,12 @@ fn image_secrets_are_found_with_layer_and_path_and_never_printed() {
         .map(|(_, m)| m.as_str())
         .unwrap_or_default();
     assert!(
-        npmrc.contains("/root/.npmrc in layer 1")
+        findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "PL3040" && f["path"] == "/root/.npmrc" && f["layer"] == 0)
+            && npmrc.contains("/root/.npmrc in layer 1")
             && npmrc.contains("npm access token on line 1")
             && npmrc.contains("deleted in layer 2"),
         "{messages:#?}"
