@@ -40,7 +40,7 @@ pub fn capture_limit(path: &str) -> Option<usize> {
     }
     let parent = paths::parent(path);
     let name = paths::file_name(path);
-    if parent == "var/lib/dpkg/status.d" && !name.contains('.') {
+    if parent == "var/lib/dpkg/status.d" && !is_dpkg_control_file(name) {
         return Some(ACCOUNTS);
     }
     let parent_name = paths::file_name(parent);
@@ -54,6 +54,29 @@ pub fn capture_limit(path: &str) -> Option<usize> {
         return Some(1 << 20);
     }
     None
+}
+
+/// A file beside a package's stanza in distroless's `status.d` that is
+/// not one (`libc6.md5sums`). Package names may hold dots
+/// (`libpython3.11-minimal`): only the suffixes of dpkg's control files
+/// count.
+fn is_dpkg_control_file(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, suffix)| {
+        matches!(
+            suffix,
+            "md5sums"
+                | "conffiles"
+                | "list"
+                | "shlibs"
+                | "symbols"
+                | "triggers"
+                | "templates"
+                | "preinst"
+                | "postinst"
+                | "prerm"
+                | "postrm"
+        )
+    })
 }
 
 /// `…/site-packages` or `…/dist-packages`.
@@ -295,6 +318,8 @@ mod tests {
         assert!(capture_limit("etc/passwd-").is_none());
         assert!(capture_limit("var/lib/dpkg/status.d/libc6").is_some());
         assert!(capture_limit("var/lib/dpkg/status.d/libc6.md5sums").is_none());
+        assert!(capture_limit("var/lib/dpkg/status.d/libpython3.11-minimal").is_some());
+        assert!(capture_limit("var/lib/dpkg/status.d/libpython3.11-minimal.md5sums").is_none());
         assert!(
             capture_limit("usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA").is_some()
         );

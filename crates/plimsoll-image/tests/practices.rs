@@ -3,40 +3,17 @@
 //! with umoci (Debian packages `umoci busybox-static`). Every finding the
 //! image should give is listed; so is every one it must not.
 
-use plimsoll_image::{CheckOptions, CiRules, Ecosystem, Inspection, OpenOptions, inspect};
+mod support;
+
+use plimsoll_image::{Ecosystem, Inspection};
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-
-const HINT: &str = "needs umoci and busybox-static: apt-get install -y umoci busybox-static";
+use support::{Applets, HINT, Umoci, install_busybox, mkdir, run_tool};
 
 fn run(dir: &Path, program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e} ({HINT})"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn write(root: &Path, path: &str, data: &[u8], mode: u32) {
-    let p = root.join(path);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(&p, data).unwrap();
-    fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
-}
-
-fn mkdir(root: &Path, path: &str, mode: u32) {
-    let p = root.join(path);
-    fs::create_dir_all(&p).unwrap();
-    fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
+    run_tool(dir, program, args, HINT)
 }
 
 /// Extra dpkg stanzas that are not installed: a removed package that left
@@ -54,152 +31,102 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-image-practices");
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
-        run(&root, "umoci", &["init", "--layout", "oci"]);
-        run(&root, "umoci", &["new", "--image", "oci:v1"]);
-        run(
-            &root,
-            "umoci",
-            &["unpack", "--rootless", "--image", "oci:v1", "bundle"],
+        let image = Umoci::new(
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-image-practices"),
+            HINT,
         );
-        let rootfs = root.join("bundle/rootfs");
-        let repack = |step: &str| {
-            run(
-                &root,
-                "umoci",
-                &[
-                    "repack",
-                    "--refresh-bundle",
-                    "--image",
-                    "oci:v1",
-                    "--history.created_by",
-                    step,
-                    "bundle",
-                ],
-            );
-        };
+        let root = image.root().to_path_buf();
+        let rootfs = image.rootfs();
+        let write = |path: &str, data: &[u8], mode: u32| image.write_mode(path, data, mode);
+        let repack = |step: &str| image.repack(step);
 
         // Layer 1: busybox with a few applets, accounts, a shadow file
         // whose root password is empty (replaced in layer 2), dpkg's
         // database, apt lists, a setuid and a world-writable file, a .git
         // directory that layer 2 deletes.
-        let busybox = fs::read("/bin/busybox").unwrap_or_else(|e| panic!("/bin/busybox: {e} ({HINT})"));
-        write(&rootfs, "bin/busybox", &busybox, 0o755);
-        for applet in ["sh", "ls", "wget", "nc"] {
-            std::os::unix::fs::symlink("busybox", rootfs.join("bin").join(applet)).unwrap();
-        }
-        write(&rootfs, "usr/bin/apt-get", b"#!/bin/sh\n", 0o755);
-        write(&rootfs, "usr/bin/dpkg", b"#!/bin/sh\n", 0o755);
+        install_busybox(&rootfs, Applets::Only(&["sh", "ls", "wget", "nc"]), HINT);
+        write("usr/bin/apt-get", b"#!/bin/sh\n", 0o755);
+        write("usr/bin/dpkg", b"#!/bin/sh\n", 0o755);
         write(
-            &rootfs,
             "etc/passwd",
             b"root:x:0:0:root:/root:/bin/sh\ntoor:x:0:0:second root:/root:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n",
             0o644,
         );
-        write(&rootfs, "etc/group", b"root:x:0:\napp:x:1000:\n", 0o644);
+        write("etc/group", b"root:x:0:\napp:x:1000:\n", 0o644);
         write(
-            &rootfs,
             "etc/shadow",
             b"root::19000:0:99999:7:::\ntoor:*:19000:0:99999:7:::\napp:!:19000:0:99999:7:::\n",
             0o640,
         );
         let mut status = fs::read_to_string("/var/lib/dpkg/status").unwrap();
         status.push_str(NOT_INSTALLED);
-        write(&rootfs, "var/lib/dpkg/status", status.as_bytes(), 0o644);
+        write("var/lib/dpkg/status", status.as_bytes(), 0o644);
         write(
-            &rootfs,
             "etc/os-release",
             b"PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n",
             0o644,
         );
         let lists = vec![b'p'; 30_000];
         write(
-            &rootfs,
             "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages",
             &lists,
             0o644,
         );
-        write(&rootfs, "var/lib/apt/lists/lock", b"", 0o640);
+        write("var/lib/apt/lists/lock", b"", 0o640);
         mkdir(&rootfs, "var/lib/apt/lists/partial", 0o700);
-        write(&rootfs, "usr/local/bin/helper", b"#!/bin/sh\n", 0o4755);
-        write(&rootfs, "app/data.txt", b"shared\n", 0o666);
+        write("usr/local/bin/helper", b"#!/bin/sh\n", 0o4755);
+        write("app/data.txt", b"shared\n", 0o666);
         mkdir(&rootfs, "tmp", 0o1777);
-        write(&rootfs, "tmp/scratch", b"x", 0o666);
+        write("tmp/scratch", b"x", 0o666);
         mkdir(&rootfs, "app/upload", 0o777);
-        write(&rootfs, "old/.git/HEAD", b"ref: refs/heads/main\n", 0o644);
+        write("old/.git/HEAD", b"ref: refs/heads/main\n", 0o644);
         repack("COPY rootfs/ /");
 
         // Layer 2: the source tree with its .git, a locked root password
         // and an empty one for app, the old .git removed.
-        write(&rootfs, "app/src/.git/HEAD", b"ref: refs/heads/main\n", 0o644);
-        write(&rootfs, "app/src/.git/config", b"[core]\n", 0o644);
-        write(&rootfs, "app/src/main.py", b"print('hi')\n", 0o644);
-        write(&rootfs, "app/src/.env", b"TOKEN=x\n", 0o644);
+        write("app/src/.git/HEAD", b"ref: refs/heads/main\n", 0o644);
+        write("app/src/.git/config", b"[core]\n", 0o644);
+        write("app/src/main.py", b"print('hi')\n", 0o644);
+        write("app/src/.env", b"TOKEN=x\n", 0o644);
         write(
-            &rootfs,
             "usr/lib/python3/dist-packages/Flask_Login-0.6.3.dist-info/METADATA",
             b"Metadata-Version: 2.1\nName: Flask-Login\nVersion: 0.6.3\nLicense: MIT\n\nUser session management.\n",
             0o644,
         );
         write(
-            &rootfs,
             "app/node_modules/@types/node/package.json",
             br#"{"name": "@types/node", "version": "20.11.5", "license": "MIT"}"#,
             0o644,
         );
         write(
-            &rootfs,
             "app/node_modules/left-pad/package.json",
             br#"{"name": "left-pad", "version": "1.3.0", "license": "WTFPL"}"#,
             0o644,
         );
         write(
-            &rootfs,
             "etc/shadow",
             b"root:*:19000:0:99999:7:::\ntoor:*:19000:0:99999:7:::\napp::19000:0:99999:7:::\n",
             0o640,
         );
-        fs::remove_dir_all(rootfs.join("old")).unwrap();
+        image.remove("old");
         repack("COPY . /app/src");
 
-        run(
-            &root,
-            "umoci",
-            &[
-                "config",
-                "--image",
-                "oci:v1",
-                "--config.exposedports",
-                "22/tcp",
-                "--config.exposedports",
-                "8080/tcp",
-                "--config.volume",
-                "/etc",
-                "--config.volume",
-                "/data",
-                "--config.label",
-                "org.opencontainers.image.source=https://example.com/app",
-                "--config.cmd",
-                "/bin/sh",
-            ],
-        );
+        image.config(&[
+            "--config.exposedports",
+            "22/tcp",
+            "--config.exposedports",
+            "8080/tcp",
+            "--config.volume",
+            "/etc",
+            "--config.volume",
+            "/data",
+            "--config.label",
+            "org.opencontainers.image.source=https://example.com/app",
+            "--config.cmd",
+            "/bin/sh",
+        ]);
         for (tag, user) in [("ghost", "ghost"), ("toor", "toor"), ("app", "app:app")] {
-            run(
-                &root,
-                "umoci",
-                &[
-                    "config",
-                    "--image",
-                    "oci:v1",
-                    "--tag",
-                    tag,
-                    "--config.user",
-                    user,
-                    "--no-history",
-                ],
-            );
+            image.tag(tag, &["--config.user", user]);
         }
         let admindir = root.join("dpkg");
         fs::create_dir_all(&admindir).unwrap();
@@ -209,13 +136,10 @@ fn fixture() -> &'static Fixture {
 }
 
 fn inspected(tag: &str) -> Inspection {
-    let reference = format!("oci:{}:{tag}", fixture().root.join("oci").display());
-    let checks = CheckOptions {
-        ci: CiRules::disabled(),
-        ..CheckOptions::default()
-    };
-    inspect(&reference, &OpenOptions::default(), &checks)
-        .unwrap_or_else(|e| panic!("{reference}: {e}"))
+    support::inspected(&format!(
+        "oci:{}:{tag}",
+        fixture().root.join("oci").display()
+    ))
 }
 
 /// `(code, layer, path)` of every finding.

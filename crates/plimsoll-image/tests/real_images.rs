@@ -6,54 +6,12 @@ use plimsoll_image::{
     Analysis, CheckOptions, CiRules, Compression, EntryKind, Error, Format, Image, LayerIndex,
     OpenOptions, Platform, Removal, analyze, check, inspect,
 };
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
-
-const TOOLS_HINT: &str = "the image integration tests need umoci, skopeo and busybox-static: \
-                          apt-get install -y umoci skopeo busybox-static";
-
-fn tool(name: &str) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("`{name}` is not on PATH; {TOOLS_HINT}"))
-}
-
-fn run(program: &Path, args: &[&str], cwd: &Path) {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {TOOLS_HINT}", program.display()));
-    assert!(
-        out.status.success(),
-        "{} {args:?} failed: {}",
-        program.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Incompressible, reproducible content.
-fn content(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect()
-}
-
-fn write(root: &Path, path: &str, data: &[u8]) {
-    let p = root.join(path);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, data).unwrap();
-}
+use support::{Applets, HINT, Umoci, content, copy_dir, install_busybox, sha256_hex, write};
 
 struct Fixture {
     root: PathBuf,
@@ -89,44 +47,16 @@ fn fixture() -> &'static Fixture {
 }
 
 fn build_fixture() -> Fixture {
-    let umoci = tool("umoci");
-    let skopeo = tool("skopeo");
-    let busybox = tool("busybox");
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-image-real");
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(&root).unwrap();
-    let umoci = |args: &[&str]| run(&umoci, args, &root);
-    let skopeo_copy = |args: &[&str]| {
-        let mut all = vec!["copy", "--quiet"];
-        all.extend_from_slice(args);
-        run(&skopeo, &all, &root)
-    };
-
-    umoci(&["init", "--layout", "oci"]);
-    umoci(&["new", "--image", "oci:v1"]);
-    umoci(&["unpack", "--rootless", "--image", "oci:v1", "bundle"]);
-    let rootfs = root.join("bundle/rootfs");
-    let repack = |step: &str| {
-        umoci(&[
-            "repack",
-            "--refresh-bundle",
-            "--image",
-            "oci:v1",
-            "--history.created_by",
-            step,
-            "bundle",
-        ])
-    };
+    let image = Umoci::new(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-image-real"),
+        HINT,
+    );
+    let root = image.root().to_path_buf();
+    let rootfs = image.rootfs();
+    let repack = |step: &str| image.repack(step);
 
     // Layer 1: a busybox base with application files.
-    let busybox_bytes = fs::read(&busybox).unwrap();
-    write(&rootfs, "bin/busybox", &busybox_bytes);
-    let list = Command::new(&busybox).arg("--list").output().unwrap();
-    for name in String::from_utf8_lossy(&list.stdout).lines() {
-        if name != "busybox" {
-            std::os::unix::fs::symlink("busybox", rootfs.join("bin").join(name)).unwrap();
-        }
-    }
+    let busybox_len = install_busybox(&rootfs, Applets::All, HINT);
     let passwd = b"root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/app:/bin/sh\n".to_vec();
     let group = b"root:x:0:\napp:x:1000:\n".to_vec();
     write(&rootfs, "etc/passwd", &passwd);
@@ -143,7 +73,8 @@ fn build_fixture() -> Fixture {
     for (path, seed, len) in base {
         write(&rootfs, path, &content(seed, len));
     }
-    let base_file_bytes = (busybox_bytes.len() + passwd.len() + group.len()) as u64
+    let base_file_bytes = busybox_len
+        + (passwd.len() + group.len()) as u64
         + base.iter().map(|b| b.2 as u64).sum::<u64>();
     repack(STEPS[0]);
 
@@ -157,21 +88,13 @@ fn build_fixture() -> Fixture {
     write(&rootfs, "app/config.txt", &new_config);
     repack(STEPS[2]);
     // Layer 4: delete a file.
-    fs::remove_file(rootfs.join("tmp/big.bin")).unwrap();
+    image.remove("tmp/big.bin");
     repack(STEPS[3]);
     // Layer 5: delete a directory tree (umoci writes one `.wh.cache`).
-    fs::remove_dir_all(rootfs.join("cache")).unwrap();
+    image.remove("cache");
     repack(STEPS[4]);
     // A config-only step: history entry with empty_layer.
-    umoci(&[
-        "config",
-        "--image",
-        "oci:v1",
-        "--config.user",
-        "0:0",
-        "--history.created_by",
-        "USER 0:0",
-    ]);
+    image.config(&["--config.user", "0:0", "--history.created_by", "USER 0:0"]);
     // Layer 6: an opaque directory, which umoci repack never writes.
     let mut b = tar::Builder::new(Vec::new());
     let mut h = tar::Header::new_gnu();
@@ -187,7 +110,7 @@ fn build_fixture() -> Fixture {
         b.append_data(&mut h, name, &data[..]).unwrap();
     }
     fs::write(root.join("opaque.tar"), b.into_inner().unwrap()).unwrap();
-    umoci(&[
+    image.umoci(&[
         "raw",
         "add-layer",
         "--image",
@@ -197,26 +120,17 @@ fn build_fixture() -> Fixture {
         "opaque.tar",
     ]);
     // Tag v2: the same layers, a non-root user.
-    umoci(&[
-        "config",
-        "--image",
-        "oci:v1",
-        "--tag",
-        "v2",
-        "--config.user",
-        "1000:1000",
-        "--no-history",
-    ]);
+    image.tag("v2", &["--config.user", "1000:1000"]);
     let stored_file_bytes = base_file_bytes + 2000 + 3000 + 50_000 + new_config.len() as u64 + 900;
 
-    skopeo_copy(&["oci:oci:v1", "docker-archive:docker.tar:plimsoll/test:v1"]);
-    skopeo_copy(&["oci:oci:v1", "oci-archive:oci.tar:v1"]);
-    skopeo_copy(&[
+    image.skopeo_copy(&["oci:oci:v1", "docker-archive:docker.tar:plimsoll/test:v1"]);
+    image.skopeo_copy(&["oci:oci:v1", "oci-archive:oci.tar:v1"]);
+    image.skopeo_copy(&[
         "--dest-oci-accept-uncompressed-layers",
         "docker-archive:docker.tar",
         "oci:plain:v1",
     ]);
-    skopeo_copy(&[
+    image.skopeo_copy(&[
         "--dest-compress-format",
         "zstd",
         "oci:oci:v1",
@@ -355,10 +269,7 @@ fn assert_fixture_analysis(reference: &str, image: &Image, analysis: &Analysis) 
     }
     let config = fs.get("/app/config.txt").unwrap();
     assert_eq!((config.layer, config.entry.size), (2, 1500));
-    let new_sha = {
-        use sha2::Digest as _;
-        hex::encode(sha2::Sha256::digest(&f.new_config))
-    };
+    let new_sha = sha256_hex(&f.new_config);
     assert_eq!(config.entry.sha256.unwrap().to_string(), new_sha);
     assert_eq!(fs.get("opt/new").unwrap().layer, 5);
     assert_eq!(fs.get("tmp").unwrap().entry.kind, EntryKind::Dir);
@@ -602,10 +513,7 @@ fn tags_platforms_and_nested_indexes() {
         "manifests": [arm, amd],
     }))
     .unwrap();
-    let nested_digest = {
-        use sha2::Digest as _;
-        hex::encode(sha2::Sha256::digest(&nested))
-    };
+    let nested_digest = sha256_hex(&nested);
     fs::write(layout.join("blobs/sha256").join(&nested_digest), &nested).unwrap();
     index["manifests"]
         .as_array_mut()
@@ -660,19 +568,6 @@ fn tags_platforms_and_nested_indexes() {
             .as_deref(),
         Some("1000:1000")
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A private copy of the v1 layout and its manifest's layer blob paths.

@@ -3,13 +3,12 @@
 //! carry more. Every one is found with its layer and path, and no finding
 //! (nor the analysis) contains a secret.
 
-use plimsoll_image::{CheckOptions, OpenOptions, inspect};
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+mod support;
 
-const HINT: &str = "needs umoci: apt-get install -y umoci";
+use plimsoll_image::{CheckOptions, OpenOptions, inspect};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use support::{HINT, Umoci};
 
 const NPM_TOKEN: &str = "npm_PKR0CsTy4Qwb8DwkNhFdnXsiVpzz63FfkCzJ";
 const GITHUB_TOKEN: &str = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d";
@@ -17,25 +16,6 @@ const GITLAB_TOKEN: &str = "glpat-Jr3J1TWDtkwtDDb_xHKa";
 const DB_PASSWORD: &str = "Xk39fLq2pW7zQ";
 const BUILD_ARG: &str = "npm_Zq8vL2mK9xT4wR7yB3nC6hJ1dF5gS0aE2uP4";
 const KEY_LINE: &str = "MIIEowIBAAKCAQEAwJ0Fq8Wv3pR2kL9mZx7tYb1nC4sH6dG0aE5uP8iO2lK3jM7v";
-
-fn run(dir: &Path, program: &str, args: &[&str]) {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e} ({HINT})"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(root: &Path, path: &str, data: &[u8]) {
-    let p = root.join(path);
-    fs::create_dir_all(p.parent().unwrap()).unwrap();
-    fs::write(p, data).unwrap();
-}
 
 fn private_key() -> String {
     let mut s = String::from("-----BEGIN RSA PRIVATE KEY-----\n");
@@ -55,32 +35,23 @@ fn private_key() -> String {
 fn image() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-secrets-image");
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
-        run(&root, "umoci", &["init", "--layout", "oci"]);
-        run(&root, "umoci", &["new", "--image", "oci:v1"]);
-        run(
-            &root,
-            "umoci",
-            &["unpack", "--rootless", "--image", "oci:v1", "bundle"],
+        let image = Umoci::new(
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-secrets-image"),
+            HINT,
         );
-        let rootfs = root.join("bundle/rootfs");
+        let write = |path: &str, data: &[u8]| image.write(path, data);
         write(
-            &rootfs,
             "root/.npmrc",
             format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n").as_bytes(),
         );
-        write(&rootfs, "root/.ssh/id_rsa", private_key().as_bytes());
-        write(&rootfs, "root/.ssh/known_hosts", b"github.com ssh-ed25519 AAAA\n");
+        write("root/.ssh/id_rsa", private_key().as_bytes());
+        write("root/.ssh/known_hosts", b"github.com ssh-ed25519 AAAA\n");
         write(
-            &rootfs,
             "app/config.yaml",
             format!("db:\n  host: db\n  password: \"{DB_PASSWORD}\"\n").as_bytes(),
         );
-        write(&rootfs, "app/.env", b"NODE_ENV=production\n");
+        write("app/.env", b"NODE_ENV=production\n");
         write(
-            &rootfs,
             "root/.git-credentials",
             b"https://ci:not-a-known-format-but-a-file@github.com\n",
         );
@@ -88,58 +59,35 @@ fn image() -> &'static PathBuf {
         // placeholder.
         let mut binary = b"\x7fELF\x02\x01\x01\x00".to_vec();
         binary.extend_from_slice(GITHUB_TOKEN.as_bytes());
-        write(&rootfs, "usr/bin/tool", &binary);
+        write("usr/bin/tool", &binary);
         write(
-            &rootfs,
             "usr/share/doc/tool/README",
             format!("export GITHUB_TOKEN={GITHUB_TOKEN}\n").as_bytes(),
         );
         write(
-            &rootfs,
             "app/settings.ini",
             b"aws_access_key_id = AKIAIOSFODNN7EXAMPLE\npassword = ${DB_PASSWORD}\n",
         );
-        let repack = |step: &str| {
-            run(
-                &root,
-                "umoci",
-                &[
-                    "repack",
-                    "--refresh-bundle",
-                    "--image",
-                    "oci:v1",
-                    "--history.created_by",
-                    step,
-                    "bundle",
-                ],
-            )
-        };
+        let repack = |step: &str| image.repack(step);
         repack("COPY secrets/ /");
-        fs::remove_file(rootfs.join("root/.npmrc")).unwrap();
-        fs::remove_dir_all(rootfs.join("root/.ssh")).unwrap();
+        image.remove("root/.npmrc");
+        image.remove("root/.ssh");
         repack(&format!(
             "RUN |1 NPM_TOKEN={BUILD_ARG} /bin/sh -c npm ci && rm -rf /root/.npmrc /root/.ssh # buildkit"
         ));
-        run(
-            &root,
-            "umoci",
-            &[
-                "config",
-                "--image",
-                "oci:v1",
-                "--config.user",
-                "1000",
-                "--config.env",
-                &format!("GITHUB_TOKEN={GITHUB_TOKEN}"),
-                "--config.env",
-                "PATH=/usr/bin:/bin",
-                "--config.label",
-                &format!("deploy.token={GITLAB_TOKEN}"),
-                "--config.label",
-                "org.opencontainers.image.title=app",
-            ],
-        );
-        root
+        image.config(&[
+            "--config.user",
+            "1000",
+            "--config.env",
+            &format!("GITHUB_TOKEN={GITHUB_TOKEN}"),
+            "--config.env",
+            "PATH=/usr/bin:/bin",
+            "--config.label",
+            &format!("deploy.token={GITLAB_TOKEN}"),
+            "--config.label",
+            "org.opencontainers.image.title=app",
+        ]);
+        image.root().to_path_buf()
     })
 }
 

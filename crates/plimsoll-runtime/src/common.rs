@@ -1,10 +1,58 @@
-//! What compose and Kubernetes checks share: image references, secret
-//! values, and commands read with the shell layer.
+//! What compose and Kubernetes checks share: where findings go, image
+//! references, secret values, and commands read with the shell layer.
 
-use crate::yaml::{Node, Value};
+use crate::source::Sources;
+use crate::yaml::{FileId, Node, Value};
+use plimsoll_diagnostics::{Finding, RuleInfo, Span};
 use plimsoll_model::ImageRef;
+use plimsoll_rules::Described;
 use plimsoll_shell::{Script, ScriptSource, Shell};
 use plimsoll_syntax::LogicalText;
+
+/// The findings one rule gives on one compose service or Kubernetes
+/// workload, each with the file it points into (after a merge, the file
+/// the key or value came from).
+pub(crate) struct Reports {
+    rule: &'static RuleInfo,
+    pub(crate) findings: Vec<(FileId, Finding)>,
+}
+
+impl Reports {
+    pub(crate) fn new(rule: &'static RuleInfo) -> Reports {
+        Reports {
+            rule,
+            findings: Vec::new(),
+        }
+    }
+
+    /// A finding of the rule at `span` of `file`, named as `sources` name
+    /// it; returned to add a fix or redactions.
+    pub(crate) fn report_at(
+        &mut self,
+        sources: &Sources,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let name = sources.get(file).name.clone();
+        let f = Finding::new(self.rule.code, self.rule.severity, message, name).with_span(span);
+        self.findings.push((file, f));
+        let last = self.findings.len() - 1;
+        &mut self.findings[last].1
+    }
+}
+
+/// The rule of `rules` with `code`: its description and whether it is on
+/// by default.
+pub(crate) fn described<R: Described + ?Sized>(
+    rules: &[&R],
+    code: &str,
+) -> Option<(&'static RuleInfo, bool)> {
+    rules
+        .iter()
+        .find(|r| r.info().code == code)
+        .map(|r| (r.info(), r.default_enabled()))
+}
 
 /// How an image reference pins what it pulls.
 #[derive(Debug, Clone, PartialEq, Eq)]

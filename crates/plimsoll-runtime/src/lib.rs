@@ -76,7 +76,7 @@ pub fn check_project(project: &compose::Project, opts: &Options<'_>) -> Vec<Find
         for &rule in compose::rules::RULES {
             let mut cx = compose::rules::ServiceChecker::new(project, service, rule.info());
             rule.check(&mut cx);
-            raw.extend(cx.findings);
+            raw.extend(cx.reports.findings);
         }
     }
     raw.retain(|(file, _)| {
@@ -87,10 +87,7 @@ pub fn check_project(project: &compose::Project, opts: &Options<'_>) -> Vec<Find
             .unwrap_or(false)
     });
     finish(&project.sources, raw, opts, |code| {
-        compose::rules::RULES
-            .iter()
-            .find(|r| r.info().code == code)
-            .map(|r| (r.info(), r.default_enabled()))
+        common::described(compose::rules::RULES, code)
     })
 }
 
@@ -101,14 +98,11 @@ pub fn check_manifest(manifest: &kube::Manifest, opts: &Options<'_>) -> Vec<Find
         for &rule in kube::rules::RULES {
             let mut cx = kube::rules::PodChecker::new(manifest, workload, rule.info());
             rule.check(&mut cx);
-            raw.extend(cx.findings);
+            raw.extend(cx.reports.findings);
         }
     }
     finish(&manifest.sources, raw, opts, |code| {
-        kube::rules::RULES
-            .iter()
-            .find(|r| r.info().code == code)
-            .map(|r| (r.info(), r.default_enabled()))
+        common::described(kube::rules::RULES, code)
     })
 }
 

@@ -102,7 +102,10 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
     for reference in &args.images {
         let bar = progress_bar(reference);
         let progress = |p: Progress| match p {
-            Progress::Opened { layers, .. } => bar.set_length(layers as u64),
+            Progress::Opened { layers, .. } => {
+                bar.set_style(bar_style());
+                bar.set_length(layers as u64);
+            }
             Progress::LayerRead { .. } => bar.inc(1),
         };
         let result = inspect_with(reference, &open, &checks, &progress);
@@ -233,21 +236,30 @@ fn sbom_document(i: &Inspection) -> Value {
     plimsoll_image::sbom::cyclonedx(&i.image, &i.packages, env!("CARGO_PKG_VERSION"))
 }
 
-/// A bar on stderr while the layers are read, only when stderr is a
-/// terminal.
+/// What stderr shows while an image is read, only when stderr is a
+/// terminal that can redraw a line (not `TERM=dumb`): a spinner while the
+/// image is resolved (a registry's manifest, an archive's index), then,
+/// once the layer count is known, a bar of the layers read
+/// ([`bar_style`]). Cleared before the report is written.
 fn progress_bar(reference: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    if dumb || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} layers {elapsed}")
-    {
-        bar.set_style(style.progress_chars("=> "));
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}: opening {elapsed}") {
+        bar.set_style(style);
     }
     bar.set_message(reference.to_string());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+/// The bar once the number of layers is known.
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} layers {elapsed}")
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
 /// The configuration layers: the command line, the environment, and the

@@ -9,13 +9,9 @@ use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use support::{json_of, sha256_hex};
+use support::{Umoci, copy_dir, json_of, sha256_hex};
 
 const HINT: &str = "needs umoci and skopeo: apt-get install -y umoci skopeo";
-
-fn run(dir: &Path, program: &str, args: &[&str]) {
-    support::run_tool(dir, program, args, HINT);
-}
 
 /// An OCI layout (tag `v1`) and a docker-archive of it. Layer 1 stores a
 /// 300,000-byte file and a 50,000-byte file, layer 2 deletes the first
@@ -23,27 +19,18 @@ fn run(dir: &Path, program: &str, args: &[&str]) {
 fn image() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-image-cli");
-        let rootfs = support::umoci_bundle(&root, HINT);
-        fs::create_dir_all(rootfs.join("data")).unwrap();
-        fs::write(rootfs.join("data/big.bin"), vec![7u8; 300_000]).unwrap();
-        fs::write(rootfs.join("data/config"), vec![1u8; 50_000]).unwrap();
-        let repack = |step: &str| support::umoci_repack(&root, step, HINT);
-        repack("COPY data/ /data/");
-        fs::remove_file(rootfs.join("data/big.bin")).unwrap();
-        fs::write(rootfs.join("data/config"), b"small=true").unwrap();
-        repack("RUN rm /data/big.bin && echo small=true > /data/config");
-        run(
-            &root,
-            "skopeo",
-            &[
-                "copy",
-                "--quiet",
-                "oci:oci:v1",
-                "docker-archive:image.tar:app:v1",
-            ],
+        let image = Umoci::new(
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-image-cli"),
+            HINT,
         );
-        root
+        image.write("data/big.bin", &[7u8; 300_000]);
+        image.write("data/config", &[1u8; 50_000]);
+        image.repack("COPY data/ /data/");
+        image.remove("data/big.bin");
+        image.write("data/config", b"small=true");
+        image.repack("RUN rm /data/big.bin && echo small=true > /data/config");
+        image.skopeo_copy(&["oci:oci:v1", "docker-archive:image.tar:app:v1"]);
+        image.root().to_path_buf()
     })
 }
 
@@ -402,19 +389,6 @@ fn packages_and_sbom() {
 
 // ---------------------------------------------------------------------------
 // Bad input: one clear line naming the reference, exit 2, no panic.
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A private copy of the layout, with its manifest (as JSON) and the
 /// paths of the manifest and layer blobs.

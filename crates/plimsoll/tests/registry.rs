@@ -67,23 +67,20 @@ fn fixture() -> &'static Fixture {
 }
 
 fn build_fixture() -> Fixture {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-registry");
-    let rootfs = support::umoci_bundle(&root, HINT);
-    let umoci = |args: &[&str]| run(&root, "umoci", args);
-    fs::create_dir_all(rootfs.join("data")).unwrap();
+    let image = support::Umoci::new(
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-registry"),
+        HINT,
+    );
+    let root = image.root().to_path_buf();
     let noise: Vec<u8> = (0u32..120_000)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    fs::write(rootfs.join("data/big.bin"), &noise).unwrap();
-    fs::write(rootfs.join("data/config"), vec![1u8; 5_000]).unwrap();
-    let repack = |step: &str| support::umoci_repack(&root, step, HINT);
-    repack("COPY data/ /data/");
-    fs::remove_file(rootfs.join("data/big.bin")).unwrap();
-    repack("RUN rm /data/big.bin");
-    umoci(&[
-        "config",
-        "--image",
-        "oci:v1",
+    image.write("data/big.bin", &noise);
+    image.write("data/config", &[1u8; 5_000]);
+    image.repack("COPY data/ /data/");
+    image.remove("data/big.bin");
+    image.repack("RUN rm /data/big.bin");
+    image.config(&[
         "--config.user",
         "1000",
         "--os",
@@ -91,15 +88,7 @@ fn build_fixture() -> Fixture {
         "--architecture",
         "amd64",
     ]);
-    umoci(&[
-        "config",
-        "--image",
-        "oci:v1",
-        "--tag",
-        "arm",
-        "--architecture",
-        "arm64",
-    ]);
+    image.config(&["--tag", "arm", "--architecture", "arm64"]);
 
     // The index of both, tagged `multi`.
     let layout = root.join("oci");
@@ -488,26 +477,15 @@ fn basic_auth_over_tls() {
     assert!(e.contains("refused the credentials"), "{e}");
 
     // A credential helper on PATH, by `credHelpers` and by `credsStore`.
-    let bin = tempfile::tempdir().unwrap();
-    let helper = bin.path().join("docker-credential-test");
-    fs::write(
-        &helper,
-        format!(
+    let (_bin, path) = credential_helper(
+        "test",
+        &format!(
             "#!/bin/sh\n[ \"$1\" = get ] || exit 3\nread -r server\n\
              if [ \"$server\" = \"{}\" ]; then\n\
              printf '{{\"ServerURL\":\"%s\",\"Username\":\"alice\",\"Secret\":\"s3cret\"}}' \"$server\"\n\
              else echo 'credentials not found in native keychain'; exit 1; fi\n",
             reg.host()
         ),
-    )
-    .unwrap();
-    let mut perms = fs::metadata(&helper).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-    fs::set_permissions(&helper, perms).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.path().display(),
-        std::env::var("PATH").unwrap_or_default()
     );
     for config in [
         serde_json::json!({"credHelpers": {reg.host(): "test"}}),
@@ -826,6 +804,183 @@ fn faults_are_retried_or_reported() {
         &format!("127.0.0.1:{}/repo:v1", lying.port),
     );
     assert!(e.contains("does not match its digest"), "{e}");
+}
+
+/// `plimsoll ARGS` on a pseudo terminal (util-linux `script`): stdout and
+/// stderr are both the terminal, and what it showed comes back, escape
+/// sequences and all, with the exit code.
+fn on_a_terminal(args: &[&str], env: &[(&str, &str)]) -> (String, Option<i32>) {
+    let program = assert_cmd::cargo::cargo_bin("plimsoll");
+    let line = std::iter::once(program.display().to_string())
+        .chain(args.iter().map(|a| a.to_string()))
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qfec", &line, "/dev/null"])
+        .current_dir(&fixture().root)
+        .env("NO_COLOR", "1")
+        .env("DOCKER_CONFIG", fixture().root.join("no-docker-config"))
+        .env_remove("SSL_CERT_FILE")
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        script.env(k, v);
+    }
+    let out = script
+        .output()
+        .unwrap_or_else(|e| panic!("script: {e} (util-linux's `script` runs a pseudo terminal)"));
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn a_progress_bar_on_a_terminal_only() {
+    // A registry slow enough that the bar has time to show: every blob
+    // waits 400 ms.
+    let slow = Server::start(|req| {
+        if req.path.contains("/blobs/") {
+            thread::sleep(Duration::from_millis(400));
+        }
+        Some(serve_layout(req))
+    });
+    let reference = format!("127.0.0.1:{}/repo:v1", slow.port);
+    let layers = manifest_layers("v1").len();
+
+    for term in ["xterm-256color", "linux"] {
+        let (shown, code) = on_a_terminal(&["image", "--no-fail", &reference], &[("TERM", term)]);
+        assert_eq!(code, Some(0), "{term}: {shown}");
+        // Redrawn in place: each state after a carriage return.
+        let states: Vec<&str> = shown.split('\r').collect();
+        // While the manifest is fetched, a spinner; no bar, which would
+        // look full at 0 of 0.
+        assert!(
+            states
+                .iter()
+                .any(|s| s.contains(&format!("{reference}: opening"))),
+            "{term}: no spinner:\n{shown:?}"
+        );
+        assert!(!shown.contains("0/0 layers"), "{term}:\n{shown:?}");
+        // Then the bar, counting the layers.
+        let bar = format!("{reference} [");
+        assert!(
+            states
+                .iter()
+                .any(|s| s.contains(&bar) && s.contains(&format!("/{layers} layers"))),
+            "{term}: no bar with the layer count:\n{shown:?}"
+        );
+        // Cleared before the report: the breakdown's header comes after
+        // the last state drawn, on an erased line.
+        let last = shown
+            .rfind(&format!("{reference}: opening"))
+            .max(shown.rfind(&bar));
+        let report = shown
+            .find("compressed")
+            .unwrap_or_else(|| panic!("{term}: no report:\n{shown:?}"));
+        assert!(last.unwrap() < report, "{term}:\n{shown:?}");
+        assert!(
+            shown[last.unwrap()..report].contains("\u{1b}[2K"),
+            "{term}: the bar is erased:\n{shown:?}"
+        );
+    }
+
+    // A terminal that cannot redraw a line, and stderr piped: no bar.
+    let (shown, code) = on_a_terminal(&["image", "--no-fail", &reference], &[("TERM", "dumb")]);
+    assert_eq!(code, Some(0), "{shown}");
+    assert!(
+        !shown.contains(" layers ") && !shown.contains('\u{1b}'),
+        "{shown:?}"
+    );
+    assert!(shown.contains("compressed"), "{shown:?}");
+    // Piped: no bar, stderr empty.
+    let out = plimsoll()
+        .args(["image", "--no-fail", &reference])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(" layers "),
+        "no bar on stdout"
+    );
+}
+
+/// A `docker-credential-NAME` script in a directory of its own, and a
+/// `PATH` that finds it first.
+fn credential_helper(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let bin = tempfile::tempdir().unwrap();
+    support::script(bin.path(), &format!("docker-credential-{name}"), text);
+    let path = support::path_with(bin.path());
+    (bin, path)
+}
+
+#[test]
+fn a_hanging_credential_helper_is_stopped_at_the_timeout() {
+    // A registry that asks for a password; the helper reads the server
+    // name, then never answers (its child `sleep` holds the pipes open
+    // too). The pid file shows the helper was killed, not left behind.
+    let basic = Server::start(|req| {
+        Some(
+            if req.headers.get("authorization").map(String::as_str) == Some("Basic dTpw") {
+                serve_layout(req)
+            } else {
+                Reply::new(401, "").header("WWW-Authenticate", r#"Basic realm="test""#)
+            },
+        )
+    });
+    let registry = format!("127.0.0.1:{}", basic.port);
+    let reference = format!("{registry}/repo:v1");
+    let pids = tempfile::tempdir().unwrap();
+    let pid_file = pids.path().join("helper.pid");
+    let (_bin, path) = credential_helper(
+        "hang",
+        &format!(
+            "#!/bin/sh\necho $$ > {}\nread -r server\nsleep 30\n",
+            pid_file.display()
+        ),
+    );
+    for config in [
+        serde_json::json!({"credHelpers": {&registry: "hang"}}),
+        serde_json::json!({"credsStore": "hang"}),
+    ] {
+        let dir = docker_config(config.clone());
+        let mut cmd = plimsoll();
+        cmd.env("DOCKER_CONFIG", dir.path()).env("PATH", &path);
+        let start = Instant::now();
+        let e = failure(cmd, &["--timeout", "1"], &reference);
+        assert!(start.elapsed() < Duration::from_secs(10), "{config}");
+        assert!(
+            e.contains(&format!(
+                "the credential helper `docker-credential-hang` did not answer for {registry} within 1s (--timeout); it was stopped"
+            )),
+            "{config}: {e}"
+        );
+        let pid = fs::read_to_string(&pid_file).unwrap();
+        let alive = std::process::Command::new("kill")
+            .args(["-0", pid.trim()])
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(!alive, "{config}: helper {pid} still runs");
+    }
+
+    // The same helper answering in time: the image is read.
+    let (_bin, path) = credential_helper(
+        "quick",
+        "#!/bin/sh\nread -r server\nprintf '{\"Username\":\"u\",\"Secret\":\"p\"}'\n",
+    );
+    let dir = docker_config(serde_json::json!({"credsStore": "quick"}));
+    let mut cmd = plimsoll();
+    cmd.env("DOCKER_CONFIG", dir.path()).env("PATH", &path);
+    let a = analysis(cmd, &["--timeout", "5"], &reference);
+    assert_eq!(a["analysis"], local("v1")["analysis"]);
 }
 
 #[test]

@@ -3,84 +3,43 @@
 //! that adds a token in one layer and deletes it in the next. Both in the
 //! terminal and as JSON.
 
-use assert_cmd::Command;
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use support::Umoci;
 
 const HINT: &str = "needs umoci: apt-get install -y umoci";
 const NPM_TOKEN: &str = "npm_PKR0CsTy4Qwb8DwkNhFdnXsiVpzz63FfkCzJ";
 const GITHUB_TOKEN: &str = "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d";
 const BUILD_ARG: &str = "npm_Zq8vL2mK9xT4wR7yB3nC6hJ1dF5gS0aE2uP4";
 
-fn run(dir: &Path, program: &str, args: &[&str]) {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e} ({HINT})"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Layer 1 writes `/root/.npmrc` with a token, layer 2 deletes it and
 /// records a secret build argument; the config sets a token in Env.
 fn image() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-secrets-cli");
-        let _ = fs::remove_dir_all(&root);
-        fs::create_dir_all(&root).unwrap();
-        run(&root, "umoci", &["init", "--layout", "oci"]);
-        run(&root, "umoci", &["new", "--image", "oci:v1"]);
-        run(
-            &root,
-            "umoci",
-            &["unpack", "--rootless", "--image", "oci:v1", "bundle"],
+        let image = Umoci::new(
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("plimsoll-secrets-cli"),
+            HINT,
         );
-        let rootfs = root.join("bundle/rootfs");
-        fs::create_dir_all(rootfs.join("root")).unwrap();
-        fs::write(
-            rootfs.join("root/.npmrc"),
-            format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n"),
-        )
-        .unwrap();
-        let repack = |step: &str| {
-            run(
-                &root,
-                "umoci",
-                &[
-                    "repack",
-                    "--refresh-bundle",
-                    "--image",
-                    "oci:v1",
-                    "--history.created_by",
-                    step,
-                    "bundle",
-                ],
-            )
-        };
-        repack("COPY .npmrc /root/.npmrc");
-        fs::remove_file(rootfs.join("root/.npmrc")).unwrap();
-        repack(&format!(
+        image.write(
+            "root/.npmrc",
+            format!("//registry.npmjs.org/:_authToken={NPM_TOKEN}\n").as_bytes(),
+        );
+        image.repack("COPY .npmrc /root/.npmrc");
+        image.remove("root/.npmrc");
+        image.repack(&format!(
             "RUN |1 NPM_TOKEN={BUILD_ARG} /bin/sh -c npm ci && rm /root/.npmrc # buildkit"
         ));
-        run(
-            &root,
-            "umoci",
-            &[
-                "config",
-                "--image",
-                "oci:v1",
-                "--config.user",
-                "1000",
-                "--config.env",
-                &format!("GITHUB_TOKEN={GITHUB_TOKEN}"),
-            ],
-        );
+        image.config(&[
+            "--config.user",
+            "1000",
+            "--config.env",
+            &format!("GITHUB_TOKEN={GITHUB_TOKEN}"),
+        ]);
+        let root = image.root().to_path_buf();
         fs::write(
             root.join("Dockerfile"),
             format!(
@@ -94,13 +53,7 @@ fn image() -> &'static PathBuf {
 }
 
 fn plimsoll(args: &[&str]) -> String {
-    let out = Command::cargo_bin("plimsoll")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .current_dir(image())
-        .args(args)
-        .output()
-        .unwrap();
+    let out = support::plimsoll(image()).args(args).output().unwrap();
     // Findings decide the exit code (1); anything else is a failure.
     assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
     format!(

@@ -7,14 +7,18 @@
 //! `identitytoken`). Helpers are run as `docker-credential-<name> get`
 //! with the server on standard input, answering
 //! `{"ServerURL", "Username", "Secret"}` — a `<token>` user means the
-//! secret is an identity token.
+//! secret is an identity token. A helper gets as long as a registry does
+//! to answer (`--timeout`, 60 seconds by default): one that has not
+//! exited by then is killed and the lookup fails, naming the helper and
+//! the registry, rather than hanging plimsoll.
 
 use base64::Engine as _;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 /// What to authenticate with.
 #[derive(Clone, PartialEq, Eq)]
@@ -85,8 +89,9 @@ pub(crate) fn docker_config_dir() -> Option<PathBuf> {
 
 /// The credentials for `registry` (`host[:port]`, `docker.io` for Docker
 /// Hub); `Ok(None)` when there are none. Errors are for a broken
-/// configuration or helper, with the reason.
-pub(crate) fn lookup(registry: &str) -> Result<Option<Credentials>, String> {
+/// configuration or helper, with the reason; a credential helper that has
+/// not answered within `timeout` is killed and is an error.
+pub(crate) fn lookup(registry: &str, timeout: Duration) -> Result<Option<Credentials>, String> {
     let Some(dir) = docker_config_dir() else {
         return Ok(None);
     };
@@ -98,10 +103,14 @@ pub(crate) fn lookup(registry: &str) -> Result<Option<Credentials>, String> {
     };
     let config: DockerConfig = serde_json::from_slice(&text)
         .map_err(|e| format!("{}: invalid JSON: {e}", path.display()))?;
-    from_config(&config, registry).map_err(|e| format!("{}: {e}", path.display()))
+    from_config(&config, registry, timeout).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn from_config(config: &DockerConfig, registry: &str) -> Result<Option<Credentials>, String> {
+fn from_config(
+    config: &DockerConfig,
+    registry: &str,
+    timeout: Duration,
+) -> Result<Option<Credentials>, String> {
     let server = server_key(registry);
     let helper = config
         .cred_helpers
@@ -111,7 +120,7 @@ fn from_config(config: &DockerConfig, registry: &str) -> Result<Option<Credentia
         .or(config.creds_store.as_ref())
         .filter(|h| !h.is_empty());
     if let Some(helper) = helper
-        && let Some(found) = run_helper(helper, &server)?
+        && let Some(found) = run_helper(helper, &server, registry, timeout)?
     {
         return Ok(Some(found));
     }
@@ -177,7 +186,12 @@ fn normalize_key(key: &str) -> String {
     }
 }
 
-fn run_helper(helper: &str, server: &str) -> Result<Option<Credentials>, String> {
+fn run_helper(
+    helper: &str,
+    server: &str,
+    registry: &str,
+    timeout: Duration,
+) -> Result<Option<Credentials>, String> {
     let program = format!("docker-credential-{helper}");
     let mut child = Command::new(&program)
         .arg("get")
@@ -188,12 +202,18 @@ fn run_helper(helper: &str, server: &str) -> Result<Option<Credentials>, String>
         .map_err(|e| format!("cannot run the credential helper `{program}`: {e}"))?;
     if let Some(mut stdin) = child.stdin.take() {
         // A helper that exits without reading closes the pipe: its exit
-        // status says what happened.
+        // status says what happened. The server name is far smaller than
+        // a pipe's buffer, so this never waits for the helper.
         let _ = stdin.write_all(server.as_bytes());
     }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| format!("the credential helper `{program}` failed: {e}"))?;
+    let out = wait_with_timeout(&mut child, timeout)
+        .map_err(|e| format!("the credential helper `{program}` failed: {e}"))?
+        .ok_or_else(|| {
+            format!(
+                "the credential helper `{program}` did not answer for {registry} within {} (--timeout); it was stopped",
+                seconds(timeout)
+            )
+        })?;
     if !out.status.success() {
         let said = String::from_utf8_lossy(&out.stdout).trim().to_string()
             + String::from_utf8_lossy(&out.stderr).trim();
@@ -219,6 +239,66 @@ fn run_helper(helper: &str, server: &str) -> Result<Option<Credentials>, String>
             password: answer.secret,
         }
     }))
+}
+
+/// What a finished helper said.
+struct HelperOutput {
+    status: ExitStatus,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+}
+
+/// Waits for `child` at most `timeout`, reading its output meanwhile;
+/// `Ok(None)` when it had to be killed. The output is read on threads of
+/// their own: a process the helper started may keep the pipes open after
+/// the helper is killed, and nothing waits for them then.
+fn wait_with_timeout(
+    child: &mut Child,
+    timeout: Duration,
+) -> std::io::Result<Option<HelperOutput>> {
+    fn drain(
+        pipe: Option<impl std::io::Read + Send + 'static>,
+    ) -> std::sync::mpsc::Receiver<Vec<u8>> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        if let Some(mut pipe) = pipe {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                let _ = pipe.read_to_end(&mut bytes);
+                let _ = tx.send(bytes);
+            });
+        } else {
+            let _ = tx.send(Vec::new());
+        }
+        rx
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep((deadline - now).min(Duration::from_millis(10)));
+    };
+    // The helper has exited; its pipes close unless it left a process
+    // behind holding them, which gets what remains of the time.
+    let rest = deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(100);
+    Ok(Some(HelperOutput {
+        status,
+        stdout: stdout.recv_timeout(rest).unwrap_or_default(),
+        stderr: stderr.recv_timeout(rest).unwrap_or_default(),
+    }))
+}
+
+/// `1s`, `0.5s`, `60s`.
+fn seconds(d: Duration) -> String {
+    format!("{}s", d.as_secs_f64())
 }
 
 /// A `WWW-Authenticate` challenge.
@@ -303,6 +383,8 @@ pub(crate) fn encode(value: &str) -> String {
 mod tests {
     use super::*;
 
+    const T: Duration = Duration::from_secs(10);
+
     #[test]
     fn challenges() {
         let c = Challenge::parse(
@@ -326,6 +408,43 @@ mod tests {
     }
 
     #[test]
+    fn a_helper_that_does_not_exit_is_killed_at_the_timeout() {
+        let spawn = |script: &str| {
+            Command::new("sh")
+                .args(["-c", script])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let start = Instant::now();
+        let mut child = spawn("sleep 30");
+        let out = wait_with_timeout(&mut child, Duration::from_millis(300)).unwrap();
+        assert!(out.is_none());
+        assert!(child.try_wait().unwrap().is_some(), "killed and reaped");
+        assert!(start.elapsed() < Duration::from_secs(5));
+
+        // An answer in time is read whole, even when the helper leaves a
+        // process behind that holds its output open.
+        let start = Instant::now();
+        let mut child = spawn("echo '{}'; echo said >&2; sleep 30 & exit 3");
+        let out = wait_with_timeout(&mut child, Duration::from_millis(500))
+            .unwrap()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        assert!(start.elapsed() < Duration::from_secs(5));
+        let mut child = spawn("printf '{}'; printf said >&2");
+        let out = wait_with_timeout(&mut child, Duration::from_secs(10))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (out.stdout.as_slice(), out.stderr.as_slice()),
+            (&b"{}"[..], &b"said"[..])
+        );
+        assert_eq!(seconds(Duration::from_millis(1500)), "1.5s");
+    }
+
+    #[test]
     fn config_entries() {
         let config: DockerConfig = serde_json::from_str(
             r#"{"auths": {
@@ -336,24 +455,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            from_config(&config, "docker.io").unwrap(),
+            from_config(&config, "docker.io", T).unwrap(),
             Some(Credentials::Basic {
                 username: "user".into(),
                 password: "pa:ss".into()
             })
         );
         assert_eq!(
-            from_config(&config, "127.0.0.1:5000").unwrap(),
+            from_config(&config, "127.0.0.1:5000", T).unwrap(),
             Some(Credentials::IdentityToken("tok".into()))
         );
-        assert_eq!(from_config(&config, "ghcr.io").unwrap(), None);
-        assert_eq!(from_config(&config, "quay.io").unwrap(), None);
+        assert_eq!(from_config(&config, "ghcr.io", T).unwrap(), None);
+        assert_eq!(from_config(&config, "quay.io", T).unwrap(), None);
         let broken: DockerConfig =
             serde_json::from_str(r#"{"auths": {"x.io": {"auth": "!!"}}}"#).unwrap();
-        assert!(from_config(&broken, "x.io").is_err());
+        assert!(from_config(&broken, "x.io", T).is_err());
         let missing: DockerConfig =
             serde_json::from_str(r#"{"credHelpers": {"x.io": "plimsoll-test-none"}}"#).unwrap();
-        let err = from_config(&missing, "x.io").unwrap_err();
+        let err = from_config(&missing, "x.io", T).unwrap_err();
         assert!(
             err.contains("docker-credential-plimsoll-test-none"),
             "{err}"

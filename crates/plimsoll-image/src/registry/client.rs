@@ -241,7 +241,7 @@ impl Client {
 
     fn credentials(&self) -> Result<Option<Credentials>, Failure> {
         self.credentials
-            .get_or_init(|| auth::lookup(&self.reference.registry))
+            .get_or_init(|| auth::lookup(&self.reference.registry, self.options.read_timeout))
             .clone()
             .map_err(Failure)
     }

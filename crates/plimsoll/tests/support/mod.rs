@@ -1,10 +1,16 @@
 //! Helpers shared by the `plimsoll` crate's integration tests: the
 //! `plimsoll` command kept apart from the user's environment, files
-//! written into a temporary directory, JSON reports read back, external
-//! programs (umoci, skopeo, openssl) run, and umoci images built.
-//! Each test file says `mod support;`; not every file uses every helper.
+//! written into a temporary directory, JSON reports read back. External
+//! programs (umoci, skopeo, openssl) are run and umoci images built by
+//! the `plimsoll-testkit` crate, shared with plimsoll-image's tests and
+//! re-exported here. Each test file says `mod support;`; not every file
+//! uses every helper.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
+
+pub use plimsoll_testkit::{
+    Applets, Umoci, content, copy_dir, install_busybox, path_with, run_tool, script, tool,
+};
 
 use assert_cmd::Command;
 use sha2::Digest as _;
@@ -39,54 +45,6 @@ pub fn write(dir: &Path, name: &str, text: &str) {
 /// A JSON report; when it is not JSON, the panic shows the text.
 pub fn json_of(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))
-}
-
-/// Runs `program ARGS` in `dir` and returns its stdout. Panics with
-/// `hint` (how to install it) when the program cannot be started, and
-/// with its stderr when it fails.
-pub fn run_tool(dir: &Path, program: &str, args: &[&str], hint: &str) -> String {
-    let out = std::process::Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e} ({hint})"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A fresh `root` holding an empty umoci image `oci:v1` (OCI layout
-/// `oci`) unpacked rootless into `bundle`; returns the bundle's rootfs.
-pub fn umoci_bundle(root: &Path, hint: &str) -> PathBuf {
-    let _ = fs::remove_dir_all(root);
-    fs::create_dir_all(root).unwrap();
-    let umoci = |args: &[&str]| run_tool(root, "umoci", args, hint);
-    umoci(&["init", "--layout", "oci"]);
-    umoci(&["new", "--image", "oci:v1"]);
-    umoci(&["unpack", "--rootless", "--image", "oci:v1", "bundle"]);
-    root.join("bundle/rootfs")
-}
-
-/// Repacks `root/bundle` into `oci:v1` as a new layer whose history says
-/// `step` (as a Dockerfile step would).
-pub fn umoci_repack(root: &Path, step: &str, hint: &str) {
-    run_tool(
-        root,
-        "umoci",
-        &[
-            "repack",
-            "--refresh-bundle",
-            "--image",
-            "oci:v1",
-            "--history.created_by",
-            step,
-            "bundle",
-        ],
-        hint,
-    );
 }
 
 /// The SHA-256 of `bytes` in lower-case hex.

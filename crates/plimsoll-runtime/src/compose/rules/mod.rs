@@ -2,6 +2,7 @@
 //! merged project.
 
 use super::{Project, Service};
+use crate::common::Reports;
 use crate::yaml::{FileId, Node};
 use plimsoll_diagnostics::{Finding, RuleInfo, Span};
 use plimsoll_rules::Described;
@@ -51,8 +52,7 @@ pub static RULES: &[&dyn ServiceRule] = &[
 pub struct ServiceChecker<'a> {
     pub project: &'a Project,
     pub service: &'a Service,
-    pub(crate) rule: &'static RuleInfo,
-    pub(crate) findings: Vec<(FileId, Finding)>,
+    pub(crate) reports: Reports,
 }
 
 impl<'a> ServiceChecker<'a> {
@@ -60,8 +60,7 @@ impl<'a> ServiceChecker<'a> {
         ServiceChecker {
             project,
             service,
-            rule,
-            findings: Vec::new(),
+            reports: Reports::new(rule),
         }
     }
 
@@ -110,11 +109,8 @@ impl<'a> ServiceChecker<'a> {
         span: Span,
         message: impl Into<String>,
     ) -> &mut Finding {
-        let name = self.project.sources.get(file).name.clone();
-        let f = Finding::new(self.rule.code, self.rule.severity, message, name).with_span(span);
-        self.findings.push((file, f));
-        let last = self.findings.len() - 1;
-        &mut self.findings[last].1
+        self.reports
+            .report_at(&self.project.sources, file, span, message)
     }
 
     /// The image as written (interpolated), when the service has one.

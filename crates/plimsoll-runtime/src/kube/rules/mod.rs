@@ -2,6 +2,7 @@
 //! pod template.
 
 use super::{Container, Manifest, Workload};
+use crate::common::Reports;
 use crate::yaml::{FileId, Node};
 use plimsoll_diagnostics::{Finding, RuleInfo, Span};
 use plimsoll_rules::Described;
@@ -42,8 +43,7 @@ pub static RULES: &[&dyn PodRule] = &[
 pub struct PodChecker<'a> {
     pub manifest: &'a Manifest,
     pub workload: &'a Workload,
-    pub(crate) rule: &'static RuleInfo,
-    pub(crate) findings: Vec<(FileId, Finding)>,
+    pub(crate) reports: Reports,
 }
 
 impl<'a> PodChecker<'a> {
@@ -55,8 +55,7 @@ impl<'a> PodChecker<'a> {
         PodChecker {
             manifest,
             workload,
-            rule,
-            findings: Vec::new(),
+            reports: Reports::new(rule),
         }
     }
 
@@ -88,11 +87,8 @@ impl<'a> PodChecker<'a> {
         span: Span,
         message: impl Into<String>,
     ) -> &mut Finding {
-        let name = self.manifest.sources.get(file).name.clone();
-        let f = Finding::new(self.rule.code, self.rule.severity, message, name).with_span(span);
-        self.findings.push((file, f));
-        let last = self.findings.len() - 1;
-        &mut self.findings[last].1
+        self.reports
+            .report_at(&self.manifest.sources, file, span, message)
     }
 
     /// `container `web` of Deployment `api``, for messages.
