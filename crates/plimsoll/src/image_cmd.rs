@@ -9,7 +9,7 @@ use plimsoll_config::{
 };
 use plimsoll_diagnostics::Finding;
 use plimsoll_image::{
-    CheckOptions, CiRules, Inspection, Limits, OpenOptions, Package, Platform, Progress,
+    CheckOptions, CiRules, Depth, Inspection, Limits, OpenOptions, Package, Platform, Progress,
     RegistryOptions, format_size, inspect_with, parse_size,
 };
 use plimsoll_report::{Format, ReportOptions, write_report};
@@ -94,6 +94,11 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
     };
     let checks = CheckOptions {
         ci: ci_rules(args, &layers)?,
+        depth: if args.layers_only {
+            Depth::Headers
+        } else {
+            Depth::Contents
+        },
         ..CheckOptions::default()
     };
 
@@ -414,6 +419,7 @@ fn image_json(i: &Inspection, packages: bool) -> Value {
                 "uncompressed_size": l.uncompressed_size,
                 "created_by": l.created_by,
                 "files": l.file_count,
+                "verified": l.verified,
             })
         })
         .collect();
@@ -438,7 +444,8 @@ fn image_json(i: &Inspection, packages: bool) -> Value {
         "total_size": a.totals.compressed_size,
         "total_uncompressed_size": a.totals.uncompressed_size,
         "wasted_bytes": a.waste.wasted_bytes,
-        "duplicate_bytes": a.duplicates.duplicate_bytes,
+        // Unknown without content hashes.
+        "duplicate_bytes": (i.depth == Depth::Contents).then_some(a.duplicates.duplicate_bytes),
         "efficiency": a.efficiency,
         "findings": findings,
     });
