@@ -157,6 +157,10 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
                     "platform": i.image.platform.as_ref().map(ToString::to_string),
                     "analysis": i.analysis,
                 });
+                if i.depth == Depth::Headers {
+                    // No content hashes: unknown, not none.
+                    entry["analysis"]["duplicates"] = Value::Null;
+                }
                 if let Some(r) = registry {
                     entry["signature"] = serde_json::to_value(&r.signature).unwrap_or_default();
                 }
@@ -489,12 +493,16 @@ fn breakdown(i: &Inspection, top: usize) -> String {
         format_size(t.uncompressed_size),
         t.final_files
     ));
+    let duplicated = match i.depth {
+        Depth::Contents => format_size(a.duplicates.duplicate_bytes),
+        // No content hashes to compare.
+        Depth::Headers => "unknown (--layers-only)".to_string(),
+    };
     s.push_str(&format!(
-        "  efficiency {:.2}%   wasted {} in {} files   duplicated {}   user wasted {:.2}%\n",
+        "  efficiency {:.2}%   wasted {} in {} files   duplicated {duplicated}   user wasted {:.2}%\n",
         a.efficiency * 100.0,
         format_size(a.waste.wasted_bytes),
         a.waste.wasted_files,
-        format_size(a.duplicates.duplicate_bytes),
         a.user_wasted_ratio * 100.0
     ));
     let wasted = a.waste.top(top);

@@ -284,7 +284,27 @@ fn layers_only_reads_headers_and_agrees_on_the_waste() {
         };
         assert!(codes(&fast).contains(&"PL3006".to_string()), "{reference}");
         assert_eq!(codes(&fast), codes(&full), "{reference}");
+        let analysis = json_of(
+            &plimsoll()
+                .args(["image", "--layers-only", "--analysis", reference])
+                .assert()
+                .code(1)
+                .get_output()
+                .stdout
+                .clone(),
+        );
+        let a = &analysis[0]["analysis"];
+        assert_eq!(a["waste"]["wasted_bytes"], 350_000, "{reference}");
+        assert!(a["duplicates"].is_null(), "{reference}");
     }
+    plimsoll()
+        .args(["image", "--layers-only", "image.tar"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("wasted 350.0 kB in 2 files"))
+        .stdout(predicate::str::contains(
+            "duplicated unknown (--layers-only)",
+        ));
 }
 
 #[test]
