@@ -34,12 +34,11 @@
 //! meaning (`lowestEfficiency`, `highestWastedBytes`,
 //! `highestUserWastedPercent`), applied to these numbers.
 
-use crate::digest::{Digest, Sha256Sum};
+use crate::digest::{ContentHash, Digest};
 use crate::filesystem::{FileSystem, RemovedFile, stack};
 use crate::image::{Image, Layer};
 use crate::layer::{Compression, EntryKind, LayerIndex};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// One layer's line in the breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,6 +47,9 @@ pub struct LayerSummary {
     /// Blob digest as computed (and verified where the manifest names it).
     pub digest: Digest,
     pub diff_id: Digest,
+    /// False when the digests are the declared ones, not checked (a layer
+    /// read by its headers alone, `--layers-only`).
+    pub verified: bool,
     pub media_type: Option<String>,
     /// What the media type declares, when it says.
     pub declared_compression: Option<Compression>,
@@ -104,7 +106,7 @@ impl Waste {
 /// Files with identical content at several paths of the final filesystem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DuplicateGroup {
-    pub sha256: Sha256Sum,
+    pub hash: ContentHash,
     pub size: u64,
     /// Sorted.
     pub paths: Vec<String>,
@@ -138,31 +140,13 @@ pub struct Analysis {
     pub filesystem: FileSystem,
 }
 
-/// Analyse an image from its layers' indexes (in manifest order).
-pub fn analyze(image: &Image, indexes: &[LayerIndex]) -> Analysis {
+/// Analyse an image from its layers' indexes (in manifest order). The
+/// entries move into [`Analysis::filesystem`].
+pub fn analyze(image: &Image, indexes: Vec<LayerIndex>) -> Analysis {
     analyze_layers(&image.layers, indexes)
 }
 
-pub(crate) fn analyze_layers(image_layers: &[Layer], indexes: &[LayerIndex]) -> Analysis {
-    let stacked = stack(indexes);
-    let mut removed = stacked.removed;
-    let filesystem = stacked.filesystem;
-
-    let mut added = vec![0u64; indexes.len()];
-    let mut removing = vec![0u64; indexes.len()];
-    for r in &removed {
-        added[r.added_in] += r.size;
-        removing[r.removed_in] += r.size;
-    }
-    let wasted_bytes: u64 = removed.iter().map(|r| r.size).sum();
-    let wasted_files = removed.iter().filter(|r| r.size > 0).count();
-    removed.sort_by(|a, b| {
-        b.size
-            .cmp(&a.size)
-            .then_with(|| a.path.cmp(&b.path))
-            .then_with(|| a.added_in.cmp(&b.added_in))
-    });
-
+pub(crate) fn analyze_layers(image_layers: &[Layer], indexes: Vec<LayerIndex>) -> Analysis {
     let mut totals = Totals {
         layer_count: indexes.len(),
         ..Totals::default()
@@ -184,6 +168,7 @@ pub(crate) fn analyze_layers(image_layers: &[Layer], indexes: &[LayerIndex]) -> 
             index: i,
             digest: index.blob_digest.clone(),
             diff_id: index.diff_id.clone(),
+            verified: index.verified,
             declared_compression: media_type.as_deref().and_then(Compression::from_media_type),
             media_type,
             compression: index.compression,
@@ -199,22 +184,37 @@ pub(crate) fn analyze_layers(image_layers: &[Layer], indexes: &[LayerIndex]) -> 
                 .map(crate::secrets::mask_secrets),
             created: history.and_then(|h| h.created.clone()),
             comment: history.and_then(|h| h.comment.clone()),
-            wasted_bytes_added: added[i],
-            wasted_bytes_removed: removing[i],
+            wasted_bytes_added: 0,
+            wasted_bytes_removed: 0,
         });
     }
 
-    let mut by_content: HashMap<(Sha256Sum, u64), Vec<String>> = HashMap::new();
+    let stacked = stack(indexes);
+    let mut removed = stacked.removed;
+    let filesystem = stacked.filesystem;
+    for r in &removed {
+        layers[r.added_in].wasted_bytes_added += r.size;
+        layers[r.removed_in].wasted_bytes_removed += r.size;
+    }
+    let wasted_bytes: u64 = removed.iter().map(|r| r.size).sum();
+    let wasted_files = removed.iter().filter(|r| r.size > 0).count();
+    removed.sort_by(|a, b| {
+        b.size
+            .cmp(&a.size)
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.added_in.cmp(&b.added_in))
+    });
+
+    // Files by content, borrowed: only the paths of real duplicates are
+    // copied out.
+    let mut by_content: Vec<((ContentHash, u64), &str)> = Vec::new();
     for e in filesystem.iter() {
         if e.entry.kind == EntryKind::File {
             totals.final_files += 1;
             if e.entry.size > 0
-                && let Some(sum) = e.entry.sha256
+                && let Some(sum) = e.entry.hash
             {
-                by_content
-                    .entry((sum, e.entry.size))
-                    .or_default()
-                    .push(e.entry.path.clone());
+                by_content.push(((sum, e.entry.size), &e.entry.path));
             }
         }
     }
@@ -222,18 +222,18 @@ pub(crate) fn analyze_layers(image_layers: &[Layer], indexes: &[LayerIndex]) -> 
     // by a hard link whose target path was removed.
     totals.final_file_bytes = totals.stored_file_bytes - wasted_bytes;
 
+    by_content.sort_unstable();
     let mut groups: Vec<DuplicateGroup> = by_content
-        .into_iter()
-        .filter(|(_, paths)| paths.len() > 1)
-        .map(|((sha256, size), mut paths)| {
-            paths.sort();
-            DuplicateGroup {
-                sha256,
-                size,
-                paths,
-            }
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|same| same.len() > 1)
+        .map(|same| DuplicateGroup {
+            hash: same[0].0.0,
+            size: same[0].0.1,
+            // Sorted by content, then path.
+            paths: same.iter().map(|(_, p)| p.to_string()).collect(),
         })
         .collect();
+    drop(by_content);
     groups.sort_by(|a, b| {
         b.extra_bytes()
             .cmp(&a.extra_bytes())
@@ -275,7 +275,7 @@ mod tests {
     use crate::filesystem::tests::{dir, file, layer};
 
     fn same_content(mut e: crate::FileEntry, seed: u8) -> crate::FileEntry {
-        e.sha256 = Some(Sha256Sum([seed; 32]));
+        e.hash = Some(ContentHash(u128::from(seed)));
         e
     }
 
@@ -299,7 +299,7 @@ mod tests {
             ),
             layer(vec![file("z", 40)], &[], &[]),
         ];
-        let a = analyze_layers(&[], &layers);
+        let a = analyze_layers(&[], layers.to_vec());
         // stored: 800 + 250 + 40; wasted: a/tmp 200 + z 100.
         assert_eq!(a.totals.stored_file_bytes, 1090);
         assert_eq!(a.waste.wasted_bytes, 300);
@@ -331,10 +331,10 @@ mod tests {
 
     #[test]
     fn empty_image_is_fully_efficient() {
-        let a = analyze_layers(&[], &[]);
+        let a = analyze_layers(&[], Vec::new());
         assert_eq!(a.efficiency, 1.0);
         assert_eq!(a.user_wasted_ratio, 0.0);
-        let a = analyze_layers(&[], &[layer(vec![dir("d")], &[], &[])]);
+        let a = analyze_layers(&[], vec![layer(vec![dir("d")], &[], &[])]);
         assert_eq!((a.efficiency, a.totals.layer_count), (1.0, 1));
     }
 }

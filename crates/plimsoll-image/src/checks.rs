@@ -5,7 +5,7 @@
 use crate::analysis::Analysis;
 use crate::ci::{CiRules, format_size};
 use crate::image::Image;
-use crate::layer::Compression;
+use crate::layer::{Compression, Depth};
 use crate::paths;
 use crate::practices;
 use plimsoll_diagnostics::{Finding, RuleInfo, Severity};
@@ -20,6 +20,10 @@ pub struct CheckOptions {
     /// Look for secrets in layer files, config and history
     /// (`PL3040`–`PL3044`, [`crate::secrets`]).
     pub secrets: bool,
+    /// How deep to read the layers: [`Depth::Headers`] (`--layers-only`)
+    /// reads tar headers and the few small files the checks need, and
+    /// skips content hashes and the secret scan of file contents.
+    pub depth: Depth,
 }
 
 impl Default for CheckOptions {
@@ -28,6 +32,7 @@ impl Default for CheckOptions {
             ci: CiRules::default(),
             max_layers: DEFAULT_MAX_LAYERS,
             secrets: true,
+            depth: Depth::Contents,
         }
     }
 }
@@ -573,7 +578,11 @@ mod tests {
             .iter()
             .map(|_| layer(vec![file("f", 10)], &[], &[]))
             .collect();
-        check(image, &analyze_layers(&image.layers, &layers), options)
+        check(
+            image,
+            &analyze_layers(&image.layers, layers.to_vec()),
+            options,
+        )
     }
 
     const GZ: &str = "application/vnd.oci.image.layer.v1.tar+gzip";

@@ -350,7 +350,7 @@ mod tests {
 
     #[test]
     fn only_the_final_version_counts() {
-        let fs = stack(&[
+        let fs = stack([
             layer(vec![file("etc/passwd", 1), file("etc/shadow", 1)], &[], &[]),
             layer(vec![file("etc/passwd", 2)], &["etc/shadow"], &[]),
         ]);
@@ -376,7 +376,7 @@ mod tests {
         let mut link = file("etc/os-release", 0);
         link.kind = EntryKind::Symlink;
         link.link_target = Some("../usr/lib/os-release".into());
-        let fs = stack(&[layer(vec![file("usr/lib/os-release", 5), link], &[], &[])]);
+        let fs = stack([layer(vec![file("usr/lib/os-release", 5), link], &[], &[])]);
         let mut caps = BTreeMap::new();
         caps.insert("usr/lib/os-release".to_string(), captured(b"ID=x\n"));
         let contents = Contents::resolve(vec![caps], &fs.filesystem);

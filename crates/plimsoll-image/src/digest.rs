@@ -109,23 +109,33 @@ impl Serialize for Digest {
     }
 }
 
-/// The SHA-256 of a file's content in a layer.
+/// The 128-bit XXH3 hash of a file's content in a layer, which tells
+/// identical files apart (duplicates) at memory speed — the hash dive uses
+/// too. Not a cryptographic digest: blobs and diffIDs are checked with
+/// SHA-256, and a crafted collision could at most make two files look
+/// like duplicates.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sha256Sum(pub [u8; 32]);
+pub struct ContentHash(pub u128);
 
-impl fmt::Display for Sha256Sum {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
+impl ContentHash {
+    pub fn of(data: &[u8]) -> ContentHash {
+        ContentHash(xxhash_rust::xxh3::xxh3_128(data))
     }
 }
 
-impl fmt::Debug for Sha256Sum {
+impl fmt::Display for ContentHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Sha256Sum({self})")
+        write!(f, "{:032x}", self.0)
     }
 }
 
-impl Serialize for Sha256Sum {
+impl fmt::Debug for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ContentHash({self})")
+    }
+}
+
+impl Serialize for ContentHash {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
@@ -259,12 +269,6 @@ impl<R: Read> Read for HashingReader<'_, R> {
         self.tally.update(&buf[..n]);
         Ok(n)
     }
-}
-
-pub(crate) fn sha256_sum(hasher: sha2::Sha256) -> Sha256Sum {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(&hasher.finalize());
-    Sha256Sum(out)
 }
 
 #[cfg(test)]

@@ -17,7 +17,10 @@
 use crate::layer::{EntryKind, FileEntry, LayerIndex};
 use crate::paths;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashSet};
+use std::ops::Bound;
 
 /// A path of the final filesystem and the layer that put it there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,19 +32,42 @@ pub struct FinalEntry {
 /// The filesystem of a container started from the image.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileSystem {
-    entries: BTreeMap<String, FinalEntry>,
+    entries: BTreeSet<ByPath>,
+}
+
+/// A final entry ordered and looked up by its path, so the path is
+/// stored once (an image's index is mostly paths).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ByPath(FinalEntry);
+
+impl Ord for ByPath {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.entry.path.cmp(&other.0.entry.path)
+    }
+}
+
+impl PartialOrd for ByPath {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Borrow<str> for ByPath {
+    fn borrow(&self) -> &str {
+        &self.0.entry.path
+    }
 }
 
 impl FileSystem {
     /// The entry at a normalised path (`etc/passwd`; a leading `/` is
     /// ignored).
     pub fn get(&self, path: &str) -> Option<&FinalEntry> {
-        self.entries.get(path.trim_start_matches('/'))
+        self.entries.get(path.trim_start_matches('/')).map(|e| &e.0)
     }
 
     /// Every entry, in path order.
     pub fn iter(&self) -> impl Iterator<Item = &FinalEntry> {
-        self.entries.values()
+        self.entries.iter().map(|e| &e.0)
     }
 
     pub fn len(&self) -> usize {
@@ -56,7 +82,22 @@ impl FileSystem {
     pub fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a FinalEntry> + 'a {
         let dir = dir.trim_matches('/');
         let (start, end) = subtree_bounds(dir);
-        self.entries.range(start..end).map(|(_, e)| e)
+        self.entries
+            .range::<str, _>((
+                Bound::Included(start.as_str()),
+                Bound::Excluded(end.as_str()),
+            ))
+            .map(|e| &e.0)
+    }
+
+    fn remove(&mut self, path: &str) -> Option<FinalEntry> {
+        self.entries.take(path).map(|e| e.0)
+    }
+
+    /// Take out everything strictly below `dir`, in path order.
+    fn remove_below(&mut self, dir: &str) -> Vec<FinalEntry> {
+        let paths: Vec<String> = self.children(dir).map(|e| e.entry.path.clone()).collect();
+        paths.iter().filter_map(|p| self.remove(p)).collect()
     }
 }
 
@@ -103,54 +144,42 @@ pub struct Stacked {
     pub removed: Vec<RemovedFile>,
 }
 
-/// Stack layers, lowest first.
-pub fn stack(layers: &[LayerIndex]) -> Stacked {
-    let mut map: BTreeMap<String, FinalEntry> = BTreeMap::new();
+/// Stack layers, lowest first. The entries move into the filesystem.
+pub fn stack(layers: impl IntoIterator<Item = LayerIndex>) -> Stacked {
+    let mut fs = FileSystem::default();
     let mut removed = Vec::new();
-    for (li, layer) in layers.iter().enumerate() {
+    for (li, layer) in layers.into_iter().enumerate() {
         for dir in &layer.opaque_dirs {
-            remove_below(&mut map, dir, li, Removal::HiddenByOpaque, &mut removed);
+            remove_below(&mut fs, dir, li, Removal::HiddenByOpaque, &mut removed);
         }
         for path in &layer.whiteouts {
-            remove_path(&mut map, path, li, Removal::Deleted, &mut removed);
+            remove_path(&mut fs, path, li, Removal::Deleted, &mut removed);
         }
-        for entry in &layer.entries {
+        for entry in layer.entries {
             if entry.path.is_empty() {
                 continue; // the root directory
             }
             for ancestor in paths::ancestors(&entry.path) {
-                if map
+                if fs
                     .get(ancestor)
                     .is_some_and(|e| e.entry.kind != EntryKind::Dir)
                 {
-                    remove_path(&mut map, ancestor, li, Removal::Overwritten, &mut removed);
+                    remove_path(&mut fs, ancestor, li, Removal::Overwritten, &mut removed);
                 }
             }
-            if let Some(old) = map.get(&entry.path) {
+            if let Some(old) = fs.get(&entry.path) {
                 let dir_over_dir = old.entry.kind == EntryKind::Dir && entry.kind == EntryKind::Dir;
                 if !dir_over_dir {
-                    remove_path(
-                        &mut map,
-                        &entry.path,
-                        li,
-                        Removal::Overwritten,
-                        &mut removed,
-                    );
+                    remove_path(&mut fs, &entry.path, li, Removal::Overwritten, &mut removed);
                 }
             }
-            map.insert(
-                entry.path.clone(),
-                FinalEntry {
-                    layer: li,
-                    entry: entry.clone(),
-                },
-            );
+            fs.entries.replace(ByPath(FinalEntry { layer: li, entry }));
         }
     }
     // A hard link that survives keeps its target's bytes alive even when
     // the target's own path was removed: those bytes are not wasted.
-    let linked: HashSet<(usize, &str)> = map
-        .values()
+    let linked: HashSet<(usize, &str)> = fs
+        .iter()
         .filter(|e| e.entry.kind == EntryKind::Hardlink)
         .filter_map(|e| Some((e.layer, e.entry.link_target.as_deref()?)))
         .collect();
@@ -163,7 +192,7 @@ pub fn stack(layers: &[LayerIndex]) -> Stacked {
             .collect()
     };
     Stacked {
-        filesystem: FileSystem { entries: map },
+        filesystem: fs,
         removed,
     }
 }
@@ -181,38 +210,34 @@ fn subtree_bounds(dir: &str) -> (String, String) {
 }
 
 fn remove_below(
-    map: &mut BTreeMap<String, FinalEntry>,
+    fs: &mut FileSystem,
     dir: &str,
     layer: usize,
     reason: Removal,
     removed: &mut Vec<RemovedFile>,
 ) {
-    let (start, end) = subtree_bounds(dir);
-    let keys: Vec<String> = map.range(start..end).map(|(k, _)| k.clone()).collect();
-    for key in keys {
-        if let Some(old) = map.remove(&key) {
-            record(old, layer, reason, removed);
-        }
+    for old in fs.remove_below(dir) {
+        record(old, layer, reason, removed);
     }
 }
 
 fn remove_path(
-    map: &mut BTreeMap<String, FinalEntry>,
+    fs: &mut FileSystem,
     path: &str,
     layer: usize,
     reason: Removal,
     removed: &mut Vec<RemovedFile>,
 ) {
-    if let Some(old) = map.remove(path) {
+    if let Some(old) = fs.remove(path) {
         let was_dir = old.entry.kind == EntryKind::Dir;
         record(old, layer, reason, removed);
         if was_dir {
-            remove_below(map, path, layer, reason, removed);
+            remove_below(fs, path, layer, reason, removed);
         }
     } else {
         // A whiteout may name a directory that only exists implicitly
         // (its children were stored without a directory entry).
-        remove_below(map, path, layer, reason, removed);
+        remove_below(fs, path, layer, reason, removed);
     }
 }
 
@@ -242,9 +267,8 @@ pub(crate) mod tests {
             mode: 0o644,
             uid: 0,
             gid: 0,
-            mtime: 0,
             link_target: None,
-            sha256: Some(crate::digest::Sha256Sum([size as u8; 32])),
+            hash: Some(crate::digest::ContentHash(u128::from(size))),
         }
     }
 
@@ -252,7 +276,7 @@ pub(crate) mod tests {
         FileEntry {
             kind: EntryKind::Dir,
             size: 0,
-            sha256: None,
+            hash: None,
             ..file(path, 0)
         }
     }
@@ -271,6 +295,7 @@ pub(crate) mod tests {
             uncompressed_size: 0,
             blob_digest: Digest::of(Algorithm::Sha256, b""),
             diff_id: Digest::of(Algorithm::Sha256, b""),
+            verified: true,
         }
     }
 
@@ -287,7 +312,7 @@ pub(crate) mod tests {
 
     #[test]
     fn whiteout_deletes_a_file() {
-        let s = stack(&[
+        let s = stack([
             layer(vec![dir("a"), file("a/x", 10), file("a/y", 20)], &[], &[]),
             layer(vec![], &["a/x"], &[]),
         ]);
@@ -297,7 +322,7 @@ pub(crate) mod tests {
 
     #[test]
     fn whiteout_deletes_a_whole_directory() {
-        let s = stack(&[
+        let s = stack([
             layer(
                 vec![
                     dir("d"),
@@ -326,7 +351,7 @@ pub(crate) mod tests {
 
     #[test]
     fn whiteout_of_implicit_directory() {
-        let s = stack(&[
+        let s = stack([
             layer(vec![file("i/a", 3)], &[], &[]),
             layer(vec![], &["i"], &[]),
         ]);
@@ -336,7 +361,7 @@ pub(crate) mod tests {
 
     #[test]
     fn opaque_hides_lower_children_only() {
-        let s = stack(&[
+        let s = stack([
             layer(
                 vec![dir("o"), file("o/old", 7), file("o/sub/deep", 9)],
                 &[],
@@ -362,7 +387,7 @@ pub(crate) mod tests {
 
     #[test]
     fn whiteout_does_not_touch_its_own_layer() {
-        let s = stack(&[
+        let s = stack([
             layer(vec![file("f", 10)], &[], &[]),
             layer(vec![file("f", 12)], &["f"], &[]),
         ]);
@@ -372,7 +397,7 @@ pub(crate) mod tests {
 
     #[test]
     fn overwrites_count_each_superseded_copy_once() {
-        let s = stack(&[
+        let s = stack([
             layer(vec![file("c", 100)], &[], &[]),
             layer(vec![file("c", 200)], &[], &[]),
             layer(vec![file("c", 300), file("c", 50)], &[], &[]),
@@ -393,8 +418,8 @@ pub(crate) mod tests {
         let mut link = file("lib", 0);
         link.kind = EntryKind::Symlink;
         link.link_target = Some("usr/lib".into());
-        link.sha256 = None;
-        let s = stack(&[
+        link.hash = None;
+        let s = stack([
             layer(vec![dir("lib"), file("lib/libc.so", 1000)], &[], &[]),
             layer(vec![link], &[], &[]),
         ]);
@@ -407,7 +432,7 @@ pub(crate) mod tests {
 
     #[test]
     fn directory_replacing_file_and_parent_file() {
-        let s = stack(&[
+        let s = stack([
             layer(vec![file("p", 5), file("q", 6)], &[], &[]),
             layer(
                 vec![dir("p"), file("p/child", 1), file("q/child", 2)],
@@ -432,8 +457,8 @@ pub(crate) mod tests {
         let mut hl = file("b", 0);
         hl.kind = EntryKind::Hardlink;
         hl.link_target = Some("a".into());
-        hl.sha256 = None;
-        let s = stack(&[
+        hl.hash = None;
+        let s = stack([
             layer(vec![file("a", 40), hl], &[], &[]),
             layer(vec![], &["a"], &[]),
         ]);
@@ -443,7 +468,7 @@ pub(crate) mod tests {
 
     #[test]
     fn children_lists_subtree() {
-        let s = stack(&[layer(
+        let s = stack([layer(
             vec![dir("e"), file("e/a", 1), file("e/b/c", 1), file("f", 1)],
             &[],
             &[],

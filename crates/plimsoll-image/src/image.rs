@@ -4,7 +4,9 @@
 
 use crate::digest::{Algorithm, Digest};
 use crate::error::Error;
-use crate::layer::{Compression, Expected, LayerIndex, LayerVisitor, Limits, read_layer};
+use crate::layer::{
+    Compression, Depth, Expected, LayerIndex, LayerVisitor, Limits, read_layer, read_layer_headers,
+};
 use crate::registry::{self, RegistryImage, RegistryOptions, Remote};
 use crate::source::{Format, Selector, Source};
 use crate::spec::{
@@ -244,18 +246,28 @@ impl Image {
         results.into_iter().collect()
     }
 
-    /// Read one layer.
+    /// Read one layer, every byte of it.
     pub fn read_layer<V: LayerVisitor>(
         &self,
         layer: &Layer,
         visitor: &mut V,
     ) -> Result<LayerIndex, Error> {
+        self.read_layer_to(layer, visitor, Depth::Contents)
+    }
+
+    /// Read one layer as deep as `depth` says: with [`Depth::Headers`],
+    /// an uncompressed layer in a file is read by seeking past the file
+    /// contents the visitor does not want.
+    pub fn read_layer_to<V: LayerVisitor>(
+        &self,
+        layer: &Layer,
+        visitor: &mut V,
+        depth: Depth,
+    ) -> Result<LayerIndex, Error> {
         let label = layer.label();
-        let Some((blob, _)) = self.store.open(&layer.blob)? else {
-            return Err(Error::MissingBlob {
-                what: format!("{label}: {}", layer.blob),
-                location: self.store.location().to_path_buf(),
-            });
+        let missing = || Error::MissingBlob {
+            what: format!("{label}: {}", layer.blob),
+            location: self.store.location().to_path_buf(),
         };
         let expected = Expected {
             label: &label,
@@ -263,6 +275,16 @@ impl Image {
             size: layer.size,
             diff_id: layer.diff_id.as_ref(),
             limits: self.limits,
+            depth,
+        };
+        if depth == Depth::Headers
+            && let Some(window) = self.store.open_window(&layer.blob)?
+            && let Some(index) = read_layer_headers(window, &expected, visitor)?
+        {
+            return Ok(index);
+        }
+        let Some((blob, _)) = self.store.open(&layer.blob)? else {
+            return Err(missing());
         };
         read_layer(blob, &expected, visitor)
     }

@@ -3,14 +3,13 @@
 //! blob (the manifest digest) and the uncompressed tar (the config's
 //! diffID) on the way. Nothing is held in memory but one chunk.
 
-use crate::digest::{Algorithm, Digest, HashingReader, Sha256Sum, Tally, sha256_sum};
+use crate::digest::{Algorithm, ContentHash, Digest, HashingReader, Tally};
 use crate::error::Error;
 use crate::paths;
-use crate::store::{Blob, read_prefix};
+use crate::store::{Blob, Window, read_prefix};
 use serde::Serialize;
-use sha2::Digest as _;
 use std::fmt;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 
 const CHUNK: usize = 128 << 10;
 
@@ -99,15 +98,16 @@ pub struct FileEntry {
     /// Content size for regular files, 0 for everything else.
     pub size: u64,
     pub mode: u32,
-    pub uid: u64,
-    pub gid: u64,
-    pub mtime: u64,
+    /// Owner and group; IDs beyond `u32` (no real system has them) are
+    /// kept as `u32::MAX`.
+    pub uid: u32,
+    pub gid: u32,
     /// Symlink target as written, or hardlink target normalised.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_target: Option<String>,
-    /// SHA-256 of the content, for regular files.
+    pub link_target: Option<Box<str>>,
+    /// The hash of the content, for regular files read whole.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<Sha256Sum>,
+    pub hash: Option<ContentHash>,
 }
 
 /// What one pass over a layer found.
@@ -130,6 +130,24 @@ pub struct LayerIndex {
     /// The digest of the uncompressed tar, verified against the config's
     /// `rootfs.diff_ids`.
     pub diff_id: Digest,
+    /// False when the layer was read by seeking past file contents
+    /// ([`Depth::Headers`] on an uncompressed layer): its digests are the
+    /// ones the manifest and config declare, not checked.
+    pub verified: bool,
+}
+
+/// How much of each layer a read looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Depth {
+    /// Every byte: each file's content hashed and shown to the visitor,
+    /// the blob digest and diffID verified.
+    #[default]
+    Contents,
+    /// Tar headers, and only the contents a visitor asks for: no content
+    /// hashes. An uncompressed layer in a file is read by seeking past the
+    /// rest, so its digests are not verified; a compressed or streamed one
+    /// is still decompressed whole and verified.
+    Headers,
 }
 
 impl LayerIndex {
@@ -146,7 +164,7 @@ impl LayerIndex {
 /// checks (secrets, package databases) need no second read.
 pub trait LayerVisitor {
     /// Called for each regular file before its content (`entry.size` is
-    /// the size its tar header declares, `entry.sha256` is not known yet);
+    /// the size its tar header declares, `entry.hash` is not known yet);
     /// return true to receive the content.
     fn wants(&mut self, entry: &FileEntry) -> bool {
         let _ = entry;
@@ -202,6 +220,7 @@ pub(crate) struct Expected<'a> {
     pub size: Option<u64>,
     pub diff_id: Option<&'a Digest>,
     pub limits: Limits,
+    pub depth: Depth,
 }
 
 pub(crate) fn read_layer<V: LayerVisitor>(
@@ -262,8 +281,11 @@ pub(crate) fn read_layer<V: LayerVisitor>(
             actual: diff_id,
         });
     }
+    let mut entries = parts.entries;
+    // Kept until the layers are stacked: no spare capacity.
+    entries.shrink_to_fit();
     Ok(LayerIndex {
-        entries: parts.entries,
+        entries,
         whiteouts: parts.whiteouts,
         opaque_dirs: parts.opaque_dirs,
         compression: parts.compression,
@@ -271,7 +293,63 @@ pub(crate) fn read_layer<V: LayerVisitor>(
         uncompressed_size,
         blob_digest,
         diff_id,
+        verified: true,
     })
+}
+
+/// Read an uncompressed layer in `window` by its tar headers alone,
+/// seeking past every file the visitor does not want. `None` when the
+/// blob is compressed (it must then be streamed), or when the manifest
+/// and config name no digest to report for it.
+pub(crate) fn read_layer_headers<V: LayerVisitor>(
+    mut window: Window,
+    expected: &Expected<'_>,
+    visitor: &mut V,
+) -> Result<Option<LayerIndex>, Error> {
+    let fail = |e: io::Error| Error::Layer {
+        layer: expected.label.to_string(),
+        reason: format!("cannot read the uncompressed tar stream: {e}"),
+    };
+    let Some(diff_id) = expected.diff_id.or(expected.blob) else {
+        return Ok(None);
+    };
+    let mut magic = [0u8; 6];
+    let n = read_prefix(&mut window, &mut magic).map_err(fail)?;
+    if compressed_magic(&magic[..n]).is_some() {
+        return Ok(None);
+    }
+    window.seek(SeekFrom::Start(0)).map_err(fail)?;
+    let len = window.len();
+    if let Some(want) = expected.size
+        && want != len
+    {
+        return Err(Error::SizeMismatch {
+            what: expected.label.to_string(),
+            expected: want,
+            actual: len,
+        });
+    }
+    let mut parts = Parts {
+        entries: Vec::new(),
+        whiteouts: Vec::new(),
+        opaque_dirs: Vec::new(),
+        compression: Compression::None,
+    };
+    let mut archive = tar::Archive::new(window);
+    let entries = archive.entries_with_seek().map_err(fail)?;
+    walk_tar(entries, Some(len), &mut parts, expected, visitor).map_err(fail)?;
+    parts.entries.shrink_to_fit();
+    Ok(Some(LayerIndex {
+        entries: parts.entries,
+        whiteouts: parts.whiteouts,
+        opaque_dirs: parts.opaque_dirs,
+        compression: Compression::None,
+        compressed_size: len,
+        uncompressed_size: len,
+        blob_digest: expected.blob.unwrap_or(diff_id).clone(),
+        diff_id: diff_id.clone(),
+        verified: false,
+    }))
 }
 
 struct Parts {
@@ -339,7 +417,9 @@ fn stream<V: LayerVisitor>(
         opaque_dirs: Vec::new(),
         compression,
     };
-    walk_tar(&mut diff, &mut parts, limits, visitor).map_err(fail)?;
+    let mut archive = tar::Archive::new(&mut diff);
+    let entries = archive.entries().map_err(fail)?;
+    walk_tar(entries, None, &mut parts, expected, visitor).map_err(fail)?;
     // The end-of-archive blocks and any padding are part of the diffID,
     // and trailing compressed bytes part of the blob digest.
     io::copy(&mut diff, &mut io::sink()).map_err(fail)?;
@@ -369,19 +449,25 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
-fn walk_tar<V: LayerVisitor>(
-    reader: &mut impl Read,
+/// Record every entry of a tar. With [`Depth::Contents`] each regular
+/// file is read whole and hashed; with [`Depth::Headers`] only the files
+/// the visitor wants are read, and `window_len` (the size of a seekable
+/// tar) catches files that would end past it.
+fn walk_tar<R: Read, V: LayerVisitor>(
+    entries: tar::Entries<'_, R>,
+    window_len: Option<u64>,
     parts: &mut Parts,
-    limits: Limits,
+    expected: &Expected<'_>,
     visitor: &mut V,
 ) -> io::Result<()> {
+    let limits = expected.limits;
+    let hashing = expected.depth == Depth::Contents;
     let max_entries = limits.max_layer_entries;
     // Sparse files expand beyond the bytes of the tar stream: their
     // content counts against the same limit.
     let mut expanded = 0u64;
-    let mut archive = tar::Archive::new(reader);
     let mut buf = vec![0u8; CHUNK];
-    for entry in archive.entries()? {
+    for entry in entries {
         let mut entry = entry?;
         if parts.entries.len() + parts.whiteouts.len() + parts.opaque_dirs.len() >= max_entries {
             return Err(io::Error::other(format!(
@@ -429,9 +515,9 @@ fn walk_tar<V: LayerVisitor>(
         let link_target = entry.link_name_bytes().map(|t| {
             let t = String::from_utf8_lossy(&t);
             if kind == EntryKind::Hardlink {
-                paths::normalize(&t)
+                paths::normalize(&t).into_boxed_str()
             } else {
-                t.into_owned()
+                t.into()
             }
         });
         let mut file = FileEntry {
@@ -439,12 +525,11 @@ fn walk_tar<V: LayerVisitor>(
             kind,
             size: 0,
             mode: header.mode().unwrap_or(0),
-            uid: header.uid().unwrap_or(0),
-            gid: header.gid().unwrap_or(0),
-            mtime: header.mtime().unwrap_or(0),
+            uid: id(header.uid()),
+            gid: id(header.gid()),
             link_target: link_target
                 .filter(|_| matches!(kind, EntryKind::Symlink | EntryKind::Hardlink)),
-            sha256: None,
+            hash: None,
         };
         if kind == EntryKind::File {
             let declared = entry.size();
@@ -452,7 +537,21 @@ fn walk_tar<V: LayerVisitor>(
             // size read replaces it below.
             file.size = declared;
             let wants = visitor.wants(&file);
-            let mut hasher = sha2::Sha256::new();
+            if let Some(len) = window_len
+                && entry.raw_file_position().saturating_add(declared) > len
+            {
+                return Err(truncated(
+                    &file.path,
+                    len - entry.raw_file_position().min(len),
+                    declared,
+                ));
+            }
+            if !hashing && !wants {
+                // Skipped by the next header read: a seek in a window.
+                parts.entries.push(file);
+                continue;
+            }
+            let mut hasher = hashing.then(xxhash_rust::xxh3::Xxh3::new);
             let mut read = 0u64;
             loop {
                 let n = match entry.read(&mut buf) {
@@ -467,23 +566,19 @@ fn walk_tar<V: LayerVisitor>(
                         "the layer's files expand past the limit on its uncompressed size (a decompression bomb?); raise it with --max-layer-size",
                     ));
                 }
-                hasher.update(&buf[..n]);
+                if let Some(h) = &mut hasher {
+                    h.update(&buf[..n]);
+                }
                 if wants {
                     visitor.chunk(&buf[..n]);
                 }
                 read += n as u64;
             }
             if read < declared && !tar_kind.is_gnu_sparse() {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!(
-                        "truncated inside `{}` ({read} of {declared} bytes)",
-                        paths::display(&file.path)
-                    ),
-                ));
+                return Err(truncated(&file.path, read, declared));
             }
             file.size = read;
-            file.sha256 = Some(sha256_sum(hasher));
+            file.hash = hasher.map(|h| ContentHash(h.digest128()));
             if wants {
                 visitor.end_file(&file);
             }
@@ -491,6 +586,21 @@ fn walk_tar<V: LayerVisitor>(
         parts.entries.push(file);
     }
     Ok(())
+}
+
+/// A tar header's owner or group ID.
+fn id(value: io::Result<u64>) -> u32 {
+    value.map_or(0, |v| u32::try_from(v).unwrap_or(u32::MAX))
+}
+
+fn truncated(path: &str, read: u64, declared: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        format!(
+            "truncated inside `{}` ({read} of {declared} bytes)",
+            paths::display(path)
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -544,6 +654,7 @@ mod tests {
             size: None,
             diff_id,
             limits: Limits::default(),
+            depth: Depth::Contents,
         };
         read_layer(Box::new(Cursor::new(blob)), &expected, &mut ())
     }
@@ -586,10 +697,7 @@ mod tests {
                 (hosts.kind, hosts.size, hosts.uid, hosts.mode),
                 (EntryKind::File, 20, 1000, 0o644)
             );
-            assert_eq!(
-                hosts.sha256.unwrap().to_string(),
-                sha(b"127.0.0.1 localhost\n").hex()
-            );
+            assert_eq!(hosts.hash, Some(ContentHash::of(b"127.0.0.1 localhost\n")));
             assert_eq!(index.file_stats(), (2, 300_020));
         }
     }
@@ -627,6 +735,7 @@ mod tests {
                 size: Some(5),
                 diff_id: None,
                 limits: Limits::default(),
+                depth: Depth::Contents,
             },
             &mut (),
         )
@@ -679,6 +788,57 @@ mod tests {
         assert_eq!(index.entries.len(), 3);
     }
 
+    /// `blob` as a file window, read by headers.
+    fn read_headers(blob: &[u8], diff_id: &Digest) -> Result<Option<LayerIndex>, Error> {
+        let mut file = tempfile::tempfile().unwrap();
+        // Something before and after, as in an archive.
+        file.write_all(b"before").unwrap();
+        file.write_all(blob).unwrap();
+        file.write_all(&[1u8; 700]).unwrap();
+        let window = Window::new(file, 6, blob.len() as u64).unwrap();
+        let expected = Expected {
+            label: "layer 1 (test)",
+            blob: None,
+            size: None,
+            diff_id: Some(diff_id),
+            limits: Limits::default(),
+            depth: Depth::Headers,
+        };
+        read_layer_headers(window, &expected, &mut ())
+    }
+
+    #[test]
+    fn headers_alone_give_the_same_index_without_hashes() {
+        let tar = sample();
+        let full = read(tar.clone(), None, None).unwrap();
+        let fast = read_headers(&tar, &sha(&tar)).unwrap().unwrap();
+        assert!(full.verified && !fast.verified);
+        let unhashed: Vec<FileEntry> = full
+            .entries
+            .iter()
+            .cloned()
+            .map(|e| FileEntry { hash: None, ..e })
+            .collect();
+        assert_eq!(fast.entries, unhashed);
+        assert_eq!(fast.whiteouts, full.whiteouts);
+        assert_eq!(fast.opaque_dirs, full.opaque_dirs);
+        assert_eq!(fast.uncompressed_size, tar.len() as u64);
+        // The declared diffID, not checked.
+        let other = sha(b"not this tar");
+        assert_eq!(read_headers(&tar, &other).unwrap().unwrap().diff_id, other);
+        // A compressed blob must be streamed.
+        assert!(read_headers(&gzip(&tar), &sha(&tar)).unwrap().is_none());
+    }
+
+    #[test]
+    fn headers_of_a_truncated_tar_are_an_error() {
+        let tar = sample();
+        // Inside the 300,000-byte file: its header says more than is left.
+        let cut = &tar[..tar.len() - 200_000];
+        let e = read_headers(cut, &sha(cut)).unwrap_err();
+        assert!(e.to_string().contains("truncated inside `/big`"), "{e}");
+    }
+
     #[test]
     fn empty_blob_is_an_empty_layer() {
         let index = read(Vec::new(), None, None).unwrap();
@@ -709,6 +869,7 @@ mod tests {
             size: None,
             diff_id: None,
             limits: Limits::default(),
+            depth: Depth::Contents,
         };
         read_layer(
             Box::new(Cursor::new(gzip(&sample()))),
@@ -740,6 +901,7 @@ mod tests {
                     size: None,
                     diff_id: None,
                     limits,
+                    depth: Depth::Contents,
                 },
                 &mut (),
             )
@@ -774,6 +936,7 @@ mod tests {
                     max_layer_entries: 50,
                     ..Limits::default()
                 },
+                depth: Depth::Contents,
             },
             &mut (),
         )

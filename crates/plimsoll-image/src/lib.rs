@@ -48,11 +48,11 @@ pub use analysis::{Analysis, DuplicateGroup, Duplicates, LayerSummary, Totals, W
 pub use checks::{CheckOptions, RULES, check, find_rule};
 pub use ci::{CiRules, CiRulesError, SizeError, format_size, parse_size};
 pub use contents::{Both, Capture, Captured, Contents, FinalFile};
-pub use digest::{Algorithm, Digest, DigestError, Sha256Sum};
+pub use digest::{Algorithm, ContentHash, Digest, DigestError};
 pub use error::Error;
 pub use filesystem::{FileSystem, FinalEntry, Removal, RemovedFile, Stacked, stack};
 pub use image::{Image, Layer, OpenOptions};
-pub use layer::{Compression, EntryKind, FileEntry, LayerIndex, LayerVisitor, Limits};
+pub use layer::{Compression, Depth, EntryKind, FileEntry, LayerIndex, LayerVisitor, Limits};
 pub use packages::{Ecosystem, Package, inventory};
 pub use registry::{Reference, RegistryImage, RegistryOptions, Signature};
 pub use source::{Format, Selector, Source};
@@ -65,13 +65,16 @@ use rayon::prelude::*;
 #[derive(Debug, Clone)]
 pub struct Inspection {
     pub image: Image,
-    pub layers: Vec<LayerIndex>,
     pub analysis: Analysis,
     /// The captured small files of the final filesystem.
     pub contents: Contents,
     /// Installed packages, from the final filesystem's databases.
     pub packages: Vec<Package>,
     pub findings: Vec<Finding>,
+    /// How deep the layers were read ([`CheckOptions::depth`]): with
+    /// [`Depth::Headers`] there are no content hashes, so no duplicates,
+    /// and no secrets found in file contents.
+    pub depth: Depth,
 }
 
 /// What [`inspect_with`] reports while it reads.
@@ -116,13 +119,14 @@ pub fn inspect_with(
         .map(|layer| {
             let mut capture = Capture::default();
             // Secrets are looked for in the same pass that indexes the layers.
-            let (index, found) = if checks.secrets {
+            let (index, found) = if checks.secrets && checks.depth == Depth::Contents {
                 let mut both = Both::new(capture, secrets::SecretScan::new(layer.index));
                 let index = image.read_layer(layer, &mut both)?;
                 capture = both.first;
                 (index, both.second.found)
             } else {
-                (image.read_layer(layer, &mut capture)?, Vec::new())
+                let index = image.read_layer_to(layer, &mut capture, checks.depth)?;
+                (index, Vec::new())
             };
             progress(Progress::LayerRead {
                 index: layer.index,
@@ -140,20 +144,20 @@ pub fn inspect_with(
         captures.push(capture.into_files());
         found.push(secrets);
     }
-    let analysis = analyze(&image, &layers);
+    let analysis = analyze(&image, layers);
     let contents = Contents::resolve(captures, &analysis.filesystem);
     let packages = inventory(&contents);
     let mut findings = check(&image, &analysis, checks);
     findings.extend(practices::check(&image, &analysis, &contents));
     if checks.secrets {
-        findings.extend(secrets::check(&image, &layers, &found));
+        findings.extend(secrets::check(&image, &analysis, &found));
     }
     Ok(Inspection {
         image,
-        layers,
         analysis,
         contents,
         packages,
         findings,
+        depth: checks.depth,
     })
 }

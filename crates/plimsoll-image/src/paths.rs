@@ -5,6 +5,17 @@
 
 /// Normalise a path from a tar header.
 pub fn normalize(raw: &str) -> String {
+    // Most tar paths are already normal (`usr/lib/x`, or `./usr/lib/x`).
+    let trimmed = raw.strip_prefix("./").unwrap_or(raw);
+    if !trimmed.is_empty()
+        && !trimmed.starts_with('/')
+        && !trimmed.ends_with('/')
+        && trimmed
+            .split('/')
+            .all(|part| !matches!(part, "" | "." | ".."))
+    {
+        return trimmed.to_string();
+    }
     let mut parts: Vec<&str> = Vec::new();
     for part in raw.split('/') {
         match part {

@@ -1083,7 +1083,7 @@ impl Cx<'_> {
     }
 }
 
-fn owner_name(uid: u64, root: &str) -> String {
+fn owner_name(uid: u32, root: &str) -> String {
     if uid == 0 {
         format!("owner {root}")
     } else {

@@ -26,8 +26,10 @@
 //! line, the kind of credential and the name it is assigned to. The
 //! history text shown with a layer is masked with [`mask_command`].
 
+use crate::analysis::Analysis;
+use crate::filesystem::Removal;
 use crate::image::Image;
-use crate::layer::{FileEntry, LayerIndex, LayerVisitor};
+use crate::layer::{FileEntry, LayerVisitor};
 use crate::paths;
 use plimsoll_diagnostics::{Finding, RuleInfo, Severity};
 use plimsoll_secrets::{
@@ -523,7 +525,7 @@ impl<A: LayerVisitor, B: LayerVisitor> LayerVisitor for Both<A, B> {
 
 /// Secrets in the config and history, and findings for what
 /// [`SecretScan`]s found in the layers.
-pub fn check(image: &Image, layers: &[LayerIndex], scans: &[Vec<FileSecret>]) -> Vec<Finding> {
+pub fn check(image: &Image, analysis: &Analysis, scans: &[Vec<FileSecret>]) -> Vec<Finding> {
     let finding = |rule: &RuleInfo, message: String| {
         Finding::new(rule.code, rule.severity, message, image.reference.clone())
     };
@@ -575,7 +577,7 @@ pub fn check(image: &Image, layers: &[LayerIndex], scans: &[Vec<FileSecret>]) ->
                         "{} in {} {said}{}",
                         paths::display(&first.path),
                         layer_name(image, first.layer),
-                        removal(layers, first.layer, &first.path)
+                        removal(analysis, first.layer, &first.path)
                     ),
                 )
                 .in_layer(first.layer)
@@ -760,25 +762,26 @@ fn layer_name(image: &Image, index: usize) -> String {
 
 /// `; deleted in layer 4, but layer 3 still ships it`, when a later layer
 /// deletes, hides or overwrites the file.
-fn removal(layers: &[LayerIndex], added: usize, path: &str) -> String {
-    let covers = |dir: &str| dir.is_empty() || path == dir || path.starts_with(&format!("{dir}/"));
-    for (i, l) in layers.iter().enumerate().skip(added + 1) {
-        let verb = if l.whiteouts.iter().any(|w| covers(w)) {
-            "deleted"
-        } else if l.opaque_dirs.iter().any(|d| covers(d)) {
-            "hidden"
-        } else if l.entries.iter().any(|e| e.path == path) {
-            "overwritten"
-        } else {
-            continue;
-        };
-        return format!(
-            "; {verb} in layer {}, but layer {} still ships it",
-            i + 1,
-            added + 1
-        );
-    }
-    String::new()
+/// How a later layer removed a file that `added` stored, if one did.
+fn removal(analysis: &Analysis, added: usize, path: &str) -> String {
+    let Some(r) = analysis
+        .waste
+        .removed
+        .iter()
+        .find(|r| r.added_in == added && r.removed_in > added && r.path == path)
+    else {
+        return String::new();
+    };
+    let verb = match r.reason {
+        Removal::Deleted => "deleted",
+        Removal::HiddenByOpaque => "hidden",
+        Removal::Overwritten => "overwritten",
+    };
+    format!(
+        "; {verb} in layer {}, but layer {} still ships it",
+        r.removed_in + 1,
+        added + 1
+    )
 }
 
 #[cfg(test)]

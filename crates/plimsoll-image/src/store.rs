@@ -95,6 +95,37 @@ impl Store {
         }
     }
 
+    /// A member that can be read out of order (a file of a directory, or
+    /// the bytes of an archive member), for reads that seek past file
+    /// contents; `None` for registries, whose blobs only stream, and for
+    /// members that do not exist.
+    pub fn open_window(&self, name: &str) -> Result<Option<Window>, Error> {
+        let (path, start, len) = match self {
+            Store::Dir(dir) => {
+                let normal = paths::normalize(name);
+                if normal != name.trim_start_matches("./") || normal.is_empty() {
+                    return Ok(None);
+                }
+                let path = dir.join(&normal);
+                match std::fs::metadata(&path) {
+                    Ok(meta) if meta.is_file() => (path, 0, meta.len()),
+                    _ => return Ok(None),
+                }
+            }
+            Store::Archive(index) => {
+                let Some(member) = index.members.get(&paths::normalize(name)).copied() else {
+                    return Ok(None);
+                };
+                (index.path.clone(), member.offset, member.size)
+            }
+            Store::Registry(_) => return Ok(None),
+        };
+        let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
+        Window::new(file, start, len)
+            .map(Some)
+            .map_err(|e| Error::io(&path, e))
+    }
+
     /// A manifest, index or config (`what`) by digest, unverified; `None`
     /// when it does not exist.
     pub fn read_digest(&self, digest: &Digest, what: &str) -> Result<Option<Vec<u8>>, Error> {
@@ -200,6 +231,66 @@ impl ArchiveIndex {
             path: path.to_path_buf(),
             members,
         })
+    }
+}
+
+/// Small, because a window is read for tar headers between seeks: most
+/// files of a layer are a few kilobytes, so the next header is often
+/// already in the buffer, and a seek past a large file wastes little.
+const WINDOW_BUFFER: usize = 16 << 10;
+
+/// `len` bytes of a file from where it was opened, readable and seekable
+/// within them. A seek keeps the buffered bytes when it lands inside them.
+/// Seeking past the end is allowed (reads then return nothing): the reader
+/// checks each file it seeks past against [`Window::len`].
+pub(crate) struct Window {
+    file: BufReader<File>,
+    len: u64,
+    pos: u64,
+}
+
+impl Window {
+    /// The `len` bytes of `file` from `start`.
+    pub fn new(mut file: File, start: u64, len: u64) -> io::Result<Window> {
+        file.seek(SeekFrom::Start(start))?;
+        Ok(Window {
+            file: BufReader::with_capacity(WINDOW_BUFFER, file),
+            len,
+            pos: 0,
+        })
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+impl Read for Window {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.len.saturating_sub(self.pos);
+        let max = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        if max == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read(&mut buf[..max])?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for Window {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+        }
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        let delta = i64::try_from(i128::from(target) - i128::from(self.pos))
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "seek too far"))?;
+        self.file.seek_relative(delta)?;
+        self.pos = target;
+        Ok(target)
     }
 }
 

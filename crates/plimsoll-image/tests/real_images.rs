@@ -188,7 +188,7 @@ fn open(reference: &str) -> (Image, Vec<LayerIndex>, Analysis) {
     let layers = image
         .index_layers()
         .unwrap_or_else(|e| panic!("{reference}: {e}"));
-    let analysis = analyze(&image, &layers);
+    let analysis = analyze(&image, layers.clone());
     (image, layers, analysis)
 }
 
@@ -269,8 +269,10 @@ fn assert_fixture_analysis(reference: &str, image: &Image, analysis: &Analysis) 
     }
     let config = fs.get("/app/config.txt").unwrap();
     assert_eq!((config.layer, config.entry.size), (2, 1500));
-    let new_sha = sha256_hex(&f.new_config);
-    assert_eq!(config.entry.sha256.unwrap().to_string(), new_sha);
+    assert_eq!(
+        config.entry.hash,
+        Some(plimsoll_image::ContentHash::of(&f.new_config))
+    );
     assert_eq!(fs.get("opt/new").unwrap().layer, 5);
     assert_eq!(fs.get("tmp").unwrap().entry.kind, EntryKind::Dir);
     let sh = fs.get("bin/sh").unwrap();
@@ -482,7 +484,7 @@ fn tags_platforms_and_nested_indexes() {
     let v2 = Image::open(&format!("oci:{}:v2", layout.display())).unwrap();
     assert_eq!(v2.config.config.user.as_deref(), Some("1000:1000"));
     let layers = v2.index_layers().unwrap();
-    let findings = check(&v2, &analyze(&v2, &layers), &CheckOptions::default());
+    let findings = check(&v2, &analyze(&v2, layers), &CheckOptions::default());
     assert!(!codes(&findings).contains(&"PL3006"));
     let e = Image::open(&format!("oci:{}:v3", layout.display())).unwrap_err();
     assert!(e.to_string().contains("tags: v1, v2"), "{e}");

@@ -224,6 +224,13 @@ pub struct ImageArgs {
     /// Always exit 0 when every image could be read.
     #[arg(long)]
     pub no_fail: bool,
+    /// Only what the tar headers tell (the layer table, sizes, waste,
+    /// efficiency) and the checks that need no file contents: plimsoll
+    /// seeks past file contents in uncompressed layers of archives and
+    /// layouts, so those layers' digests go unverified, and there are no
+    /// duplicates and no secrets found in files. dive's `--ci`, fast.
+    #[arg(long)]
+    pub layers_only: bool,
     /// How many of the largest wasted files to list.
     #[arg(long, default_value_t = 10)]
     pub top: usize,

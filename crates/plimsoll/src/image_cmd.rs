@@ -9,7 +9,7 @@ use plimsoll_config::{
 };
 use plimsoll_diagnostics::Finding;
 use plimsoll_image::{
-    CheckOptions, CiRules, Inspection, Limits, OpenOptions, Package, Platform, Progress,
+    CheckOptions, CiRules, Depth, Inspection, Limits, OpenOptions, Package, Platform, Progress,
     RegistryOptions, format_size, inspect_with, parse_size,
 };
 use plimsoll_report::{Format, ReportOptions, write_report};
@@ -94,6 +94,11 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
     };
     let checks = CheckOptions {
         ci: ci_rules(args, &layers)?,
+        depth: if args.layers_only {
+            Depth::Headers
+        } else {
+            Depth::Contents
+        },
         ..CheckOptions::default()
     };
 
@@ -155,6 +160,10 @@ fn run_inner(args: &ImageArgs) -> Result<u8, String> {
                     "platform": i.image.platform.as_ref().map(ToString::to_string),
                     "analysis": i.analysis,
                 });
+                if i.depth == Depth::Headers {
+                    // No content hashes: unknown, not none.
+                    entry["analysis"]["duplicates"] = Value::Null;
+                }
                 if let Some(r) = registry {
                     entry["signature"] = serde_json::to_value(&r.signature).unwrap_or_default();
                 }
@@ -426,6 +435,7 @@ fn image_json(i: &Inspection, packages: bool) -> Value {
                 "uncompressed_size": l.uncompressed_size,
                 "created_by": l.created_by,
                 "files": l.file_count,
+                "verified": l.verified,
             })
         })
         .collect();
@@ -450,7 +460,8 @@ fn image_json(i: &Inspection, packages: bool) -> Value {
         "total_size": a.totals.compressed_size,
         "total_uncompressed_size": a.totals.uncompressed_size,
         "wasted_bytes": a.waste.wasted_bytes,
-        "duplicate_bytes": a.duplicates.duplicate_bytes,
+        // Unknown without content hashes.
+        "duplicate_bytes": (i.depth == Depth::Contents).then_some(a.duplicates.duplicate_bytes),
         "efficiency": a.efficiency,
         "findings": findings,
     });
@@ -494,12 +505,16 @@ fn breakdown(i: &Inspection, top: usize) -> String {
         format_size(t.uncompressed_size),
         t.final_files
     ));
+    let duplicated = match i.depth {
+        Depth::Contents => format_size(a.duplicates.duplicate_bytes),
+        // No content hashes to compare.
+        Depth::Headers => "unknown (--layers-only)".to_string(),
+    };
     s.push_str(&format!(
-        "  efficiency {:.2}%   wasted {} in {} files   duplicated {}   user wasted {:.2}%\n",
+        "  efficiency {:.2}%   wasted {} in {} files   duplicated {duplicated}   user wasted {:.2}%\n",
         a.efficiency * 100.0,
         format_size(a.waste.wasted_bytes),
         a.waste.wasted_files,
-        format_size(a.duplicates.duplicate_bytes),
         a.user_wasted_ratio * 100.0
     ));
     let wasted = a.waste.top(top);

@@ -178,9 +178,11 @@ fn json_output_has_exactly_the_documented_fields() {
                     "digest",
                     "files",
                     "size",
-                    "uncompressed_size"
+                    "uncompressed_size",
+                    "verified"
                 ]
             );
+            assert_eq!(l["verified"], true, "{reference}");
             if !has_digest {
                 // A classic docker archive stores the plain tar: its
                 // digest is the diffID.
@@ -204,6 +206,92 @@ fn json_output_has_exactly_the_documented_fields() {
         .stdout
         .clone();
     assert_eq!(json_of(&out).as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn layers_only_reads_headers_and_agrees_on_the_waste() {
+    for (reference, seeks) in [
+        // Plain tar layers in a file: read by seeking past the contents.
+        ("docker-archive:image.tar", true),
+        // Gzip layers: decompressed whole, so still verified.
+        ("oci:oci:v1", false),
+    ] {
+        let full = json_of(
+            &plimsoll()
+                .args(["image", "--format", "json", reference])
+                .assert()
+                .code(1)
+                .get_output()
+                .stdout
+                .clone(),
+        );
+        let fast = json_of(
+            &plimsoll()
+                .args(["image", "--layers-only", "--format", "json", reference])
+                .assert()
+                .code(1)
+                .get_output()
+                .stdout
+                .clone(),
+        );
+        for key in [
+            "wasted_bytes",
+            "efficiency",
+            "total_size",
+            "total_uncompressed_size",
+            "digest",
+            "config_digest",
+        ] {
+            assert_eq!(fast[key], full[key], "{reference}: {key}");
+        }
+        assert_eq!(fast["wasted_bytes"], 350_000);
+        assert!(full["duplicate_bytes"].is_u64());
+        assert!(fast["duplicate_bytes"].is_null(), "{reference}");
+        let (fl, ll) = (
+            full["layers"].as_array().unwrap(),
+            fast["layers"].as_array().unwrap(),
+        );
+        assert_eq!(fl.len(), ll.len());
+        for (f, l) in fl.iter().zip(ll) {
+            for key in ["digest", "diff_id", "size", "uncompressed_size", "files"] {
+                assert_eq!(f[key], l[key], "{reference}: layer {key}");
+            }
+            assert_eq!(l["verified"], !seeks, "{reference}");
+        }
+        // The checks that need no file contents still run.
+        let codes = |v: &serde_json::Value| -> Vec<String> {
+            let mut c: Vec<String> = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["code"].as_str().unwrap().to_string())
+                .collect();
+            c.sort();
+            c
+        };
+        assert!(codes(&fast).contains(&"PL3006".to_string()), "{reference}");
+        assert_eq!(codes(&fast), codes(&full), "{reference}");
+        let analysis = json_of(
+            &plimsoll()
+                .args(["image", "--layers-only", "--analysis", reference])
+                .assert()
+                .code(1)
+                .get_output()
+                .stdout
+                .clone(),
+        );
+        let a = &analysis[0]["analysis"];
+        assert_eq!(a["waste"]["wasted_bytes"], 350_000, "{reference}");
+        assert!(a["duplicates"].is_null(), "{reference}");
+    }
+    plimsoll()
+        .args(["image", "--layers-only", "image.tar"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("wasted 350.0 kB in 2 files"))
+        .stdout(predicate::str::contains(
+            "duplicated unknown (--layers-only)",
+        ));
 }
 
 #[test]
