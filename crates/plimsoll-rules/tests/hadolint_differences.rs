@@ -421,3 +421,35 @@ fn command_named_by_its_path() {
         &[expect("DL3062", &[], &[2])],
     );
 }
+
+/// hadolint takes any `rm -rf`, whatever it removes, for the cleanup of
+/// the package lists or cache (DL3009, DL3032, DL3040): `rm -rf /tmp/x`
+/// after `microdnf install` leaves the cache in the layer all the same.
+/// The same goes for `rm -rf /var/lib/{apt,dpkg}/` run by `/bin/sh`:
+/// dash does no brace expansion, so it removes nothing.
+#[test]
+fn any_rm_rf_counts_as_cleanup() {
+    check(
+        "FROM redhat/ubi9-minimal:9.4\nRUN microdnf install -y gnupg2-2.3.3 && rm -rf /tmp/x\n",
+        &[expect("DL3040", &[], &[2])],
+    );
+    check(
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/{apt,dpkg}/\n",
+        &[expect("DL3009", &[], &[2])],
+    );
+}
+
+/// hadolint looks only at the first cleanup-like command of the RUN (an
+/// `rm -rf` of anything, a `clean all`): when it comes before the install,
+/// the RUN is reported although `microdnf clean all` follows the install.
+#[test]
+fn rpm_cleanup_before_the_install() {
+    check(
+        "FROM redhat/ubi9-minimal:9.4\nRUN rm -rf /tmp/x && microdnf install -y gnupg2-2.3.3 && microdnf clean all\n",
+        &[expect("DL3040", &[2], &[])],
+    );
+    check(
+        "FROM centos:7.9.2009\nRUN rm -rf /tmp/x && yum install -y curl-7.29.0 && yum clean all\n",
+        &[expect("DL3032", &[2], &[])],
+    );
+}

@@ -115,6 +115,17 @@ fn run_scripts(df: &Dockerfile, ins: &Instruction, shell: &Shell) -> Vec<Script>
     out
 }
 
+/// The scripts of an instruction without the command strings
+/// [`analyze_run`] appends ([`ScriptSource::CommandString`]): the shell
+/// form, exec form and heredoc bodies, the scripts a fix may edit.
+pub fn own_scripts(scripts: &[Script]) -> &[Script] {
+    let end = scripts
+        .iter()
+        .position(Script::is_command_string)
+        .unwrap_or(scripts.len());
+    &scripts[..end]
+}
+
 /// The scripts of a `CMD` or `ENTRYPOINT` (also inside `ONBUILD`): the
 /// shell form as one script in the stage's shell (`shell`), the exec form
 /// as one command, plus the command string of a shell's `-c`

@@ -75,7 +75,7 @@ impl Rule for AptListsNotDeleted {
                 .iter()
                 .take_while(|s| s.index == site.index)
                 .any(|s| {
-                    rm_recursive(s.cmd, &[LISTS, "/var/lib/apt"])
+                    rm_recursive(s.cmd, s.dialect, &[LISTS, "/var/lib/apt"])
                         || s.cmd
                             .runs("apt-get")
                             .or_else(|| s.cmd.runs("apt"))
