@@ -453,3 +453,44 @@ fn rpm_cleanup_before_the_install() {
         &[expect("DL3032", &[2], &[])],
     );
 }
+
+/// hadolint does not read the commands of a `bash -c "…"` string (nor
+/// `su app -c "…"`); the shell runs them all the same, so plimsoll checks
+/// them like any other command.
+#[test]
+fn inside_a_command_string() {
+    check(
+        "FROM debian:12\nRUN bash -c \"apt-get install -y --no-install-recommends curl\"\n",
+        &[expect("DL3008", &[], &[2])],
+    );
+    check(
+        "FROM node:20\nRUN su node -c 'npm install -g typescript'\n",
+        &[expect("DL3016", &[], &[2])],
+    );
+}
+
+/// hadolint reads the value of a `go install` flag given as its own word
+/// (`-tags netgo`, `-ldflags " -X …"`) as a package without a version;
+/// `.` and `./cmd/x` are packages of the build context, nothing to pin.
+#[test]
+fn dl3062_flag_value_read_as_a_package() {
+    check(
+        "FROM golang:1.22\nRUN go install -tags netgo .\n",
+        &[expect("DL3062", &[2], &[])],
+    );
+    check(
+        "FROM golang:1.22\nRUN go install -ldflags \" -X main.version=1 \" ./cmd/x\n",
+        &[expect("DL3062", &[2], &[])],
+    );
+}
+
+/// `ARG PKG` without a default, then `npm install -g ${PKG}`: the value
+/// comes at build time and may well carry the version (`--build-arg
+/// PKG=typescript@5.4.5`); plimsoll does not report what it cannot know.
+#[test]
+fn package_through_an_unknown_variable() {
+    check(
+        "FROM node:20\nARG PKG\nRUN npm install -g ${PKG}\n",
+        &[expect("DL3016", &[3], &[])],
+    );
+}
