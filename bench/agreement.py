@@ -351,7 +351,43 @@ def pred_not_final_user(code, file, line, ctx):
     return not (users and users[-1] == k)
 
 
+# The paths whose removal each "clean up" rule accepts.
+CLEANED_PATHS = {
+    "DL3009": r"/var/lib/apt(/lists)?\b",
+    "DL3032": r"/var/cache/yum\b",
+    "DL3040": r"/var/cache/(dnf|yum)\b",
+}
+
+
+def pred_rm_rf_of_another_path(code, file, line, ctx):
+    """The RUN has an `rm -rf` (what hadolint takes for the cleanup, of
+    any path), and no path the rule accepts is written in it."""
+    _, text = ctx.sources[file].instruction_at(line)
+    if not re.search(r"\brm\s+(-\S+\s+)*-(rf|fr)\b", text):
+        return False
+    return not re.search(CLEANED_PATHS.get(code, r"$^"), text)
+
+
+def pred_package_arg_without_default(code, file, line, ctx):
+    """The RUN expands a variable that an ARG declares without a default
+    (its value comes with the build) and that no ENV sets."""
+    src = ctx.sources[file]
+    _, text = src.instruction_at(line)
+    bare, valued = set(), set()
+    for _, _, t in src.instructions:
+        m = re.match(r"\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)\s*(=?)", t, re.I)
+        if m:
+            (valued if m.group(2) else bare).add(m.group(1))
+        m = re.match(r"\s*ENV\s+([A-Za-z_][A-Za-z0-9_]*)", t, re.I)
+        if m:
+            valued.add(m.group(1))
+    used = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text))
+    return bool(used & (bare - valued))
+
+
 PREDICATES = {
+    "package_arg_without_default": pred_package_arg_without_default,
+    "rm_rf_of_another_path": pred_rm_rf_of_another_path,
     "expands_arg_or_env": pred_expands_arg_or_env,
     "dl3003_every_cd_harmless": pred_dl3003_every_cd_harmless,
     "dl4006_upstream_cannot_fail": pred_dl4006_upstream_cannot_fail,

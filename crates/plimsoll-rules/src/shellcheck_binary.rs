@@ -96,7 +96,10 @@ pub fn shellcheck_findings(
             Dialect::Bash => "#!/bin/bash",
             _ => continue,
         };
-        if !script.is_analyzed() || script.source == ScriptSource::ExecForm {
+        if !script.is_analyzed()
+            || script.source == ScriptSource::ExecForm
+            || script.is_command_string()
+        {
             continue;
         }
         let names: Vec<&str> = model

@@ -421,3 +421,76 @@ fn command_named_by_its_path() {
         &[expect("DL3062", &[], &[2])],
     );
 }
+
+/// hadolint takes any `rm -rf`, whatever it removes, for the cleanup of
+/// the package lists or cache (DL3009, DL3032, DL3040): `rm -rf /tmp/x`
+/// after `microdnf install` leaves the cache in the layer all the same.
+/// The same goes for `rm -rf /var/lib/{apt,dpkg}/` run by `/bin/sh`:
+/// dash does no brace expansion, so it removes nothing.
+#[test]
+fn any_rm_rf_counts_as_cleanup() {
+    check(
+        "FROM redhat/ubi9-minimal:9.4\nRUN microdnf install -y gnupg2-2.3.3 && rm -rf /tmp/x\n",
+        &[expect("DL3040", &[], &[2])],
+    );
+    check(
+        "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 && rm -rf /var/lib/{apt,dpkg}/\n",
+        &[expect("DL3009", &[], &[2])],
+    );
+}
+
+/// hadolint looks only at the first cleanup-like command of the RUN (an
+/// `rm -rf` of anything, a `clean all`): when it comes before the install,
+/// the RUN is reported although `microdnf clean all` follows the install.
+#[test]
+fn rpm_cleanup_before_the_install() {
+    check(
+        "FROM redhat/ubi9-minimal:9.4\nRUN rm -rf /tmp/x && microdnf install -y gnupg2-2.3.3 && microdnf clean all\n",
+        &[expect("DL3040", &[2], &[])],
+    );
+    check(
+        "FROM centos:7.9.2009\nRUN rm -rf /tmp/x && yum install -y curl-7.29.0 && yum clean all\n",
+        &[expect("DL3032", &[2], &[])],
+    );
+}
+
+/// hadolint does not read the commands of a `bash -c "…"` string (nor
+/// `su app -c "…"`); the shell runs them all the same, so plimsoll checks
+/// them like any other command.
+#[test]
+fn inside_a_command_string() {
+    check(
+        "FROM debian:12\nRUN bash -c \"apt-get install -y --no-install-recommends curl\"\n",
+        &[expect("DL3008", &[], &[2])],
+    );
+    check(
+        "FROM node:20\nRUN su node -c 'npm install -g typescript'\n",
+        &[expect("DL3016", &[], &[2])],
+    );
+}
+
+/// hadolint reads the value of a `go install` flag given as its own word
+/// (`-tags netgo`, `-ldflags " -X …"`) as a package without a version;
+/// `.` and `./cmd/x` are packages of the build context, nothing to pin.
+#[test]
+fn dl3062_flag_value_read_as_a_package() {
+    check(
+        "FROM golang:1.22\nRUN go install -tags netgo .\n",
+        &[expect("DL3062", &[2], &[])],
+    );
+    check(
+        "FROM golang:1.22\nRUN go install -ldflags \" -X main.version=1 \" ./cmd/x\n",
+        &[expect("DL3062", &[2], &[])],
+    );
+}
+
+/// `ARG PKG` without a default, then `npm install -g ${PKG}`: the value
+/// comes at build time and may well carry the version (`--build-arg
+/// PKG=typescript@5.4.5`); plimsoll does not report what it cannot know.
+#[test]
+fn package_through_an_unknown_variable() {
+    check(
+        "FROM node:20\nARG PKG\nRUN npm install -g ${PKG}\n",
+        &[expect("DL3016", &[3], &[])],
+    );
+}

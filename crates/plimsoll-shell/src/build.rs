@@ -3,7 +3,9 @@
 //! commands, words, spans and the `set`/`cd` state the same way.
 
 use crate::dialect::ShellOptions;
-use crate::script::{Assignment, Command, Connector, Nesting, Pipeline, Redirect, RedirectOp};
+use crate::script::{
+    Assignment, Command, Connector, ForLoop, Nesting, Pipeline, Redirect, RedirectOp,
+};
 use crate::source::SourceMap;
 use crate::word::{self, Expansion, ExpansionKind, Quoting, Substitution, Word};
 use plimsoll_syntax::Span;
@@ -122,6 +124,7 @@ pub(crate) struct Builder<'m> {
     pub map: &'m SourceMap,
     pub commands: Vec<Command>,
     pub pipelines: Vec<Pipeline>,
+    pub loops: Vec<ForLoop>,
     pub state: State,
     /// Why the first fallback happened, and where (script range).
     pub fallback: Option<(String, Option<Range<usize>>)>,
@@ -134,6 +137,7 @@ impl<'m> Builder<'m> {
             map,
             commands: Vec::new(),
             pipelines: Vec::new(),
+            loops: Vec::new(),
             state: State { options, cd: None },
             fallback: None,
             depth: 0,

@@ -1,7 +1,7 @@
 //! The exact path: brush-parser's tree, walked into our commands.
 
 use crate::build::{Builder, Ctx, Fragment, RawCommand, RawRedirect};
-use crate::script::{Connector, Nesting, RedirectOp};
+use crate::script::{Connector, ForLoop, Nesting, RedirectOp};
 use crate::source::CharIndex;
 use brush_parser::ast::{self, SourceLocation};
 use brush_parser::{ParseError, ParserOptions, SourceSpan};
@@ -252,10 +252,26 @@ impl<'f, 't> Walk<'f, 't> {
                 b.scoped(|b| self.list(b, &s.list, ctx));
             }
             ast::CompoundCommand::ForClause(f) => {
+                let mut values = Vec::new();
                 for w in f.values.iter().flatten() {
-                    self.substitutions(b, w, ctx);
+                    let Some(r) = self.word_range(w) else {
+                        continue;
+                    };
+                    let mut subs = Vec::new();
+                    values.push(b.word(self.frag, r, &mut subs));
+                    for s in subs {
+                        b.substitute(self.frag, &s, ctx);
+                    }
                 }
+                let start = b.commands.len();
                 self.list(b, &f.body.list, body(ctx));
+                let span = b.frag_span(self.frag, self.range(&f.loc));
+                b.loops.push(ForLoop {
+                    variable: f.variable_name.clone(),
+                    values: f.values.is_some().then_some(values),
+                    body: start..b.commands.len(),
+                    span,
+                });
             }
             ast::CompoundCommand::ArithmeticForClause(f) => {
                 self.list(b, &f.body.list, body(ctx));

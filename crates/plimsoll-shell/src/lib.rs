@@ -31,16 +31,21 @@
 //!   its `#!` line (`#!/usr/bin/env python3` makes it a skipped script);
 //! - a heredoc fed to a shell (`RUN bash -e <<EOF`): its body too;
 //! - exec form: one command with the argv as given, and for
-//!   `["sh", "-c", "…"]` the command string as a script of its own.
+//!   `["sh", "-c", "…"]` the command string as a script of its own;
+//! - after those, the command string of every shell they run with `-c`
+//!   (`RUN sudo bash -c "apt-get update && …"`, `su app -c "…"`), as
+//!   scripts of their own ([`ScriptSource::CommandString`]).
 //!
 //! ONBUILD RUN is analysed like RUN. PowerShell and cmd scripts are
 //! recognised and skipped ([`ParseOutcome::Skipped`]).
 
 mod args;
+mod braces;
 mod build;
 mod dialect;
 mod exact;
 mod fallback;
+mod nested;
 mod script;
 mod source;
 mod word;
@@ -48,8 +53,8 @@ mod word;
 pub use args::{FlagValue, Invocation};
 pub use dialect::{Dialect, Shell, ShellOptions};
 pub use script::{
-    Assignment, Command, Connector, Nesting, ParseOutcome, Pipeline, Redirect, RedirectOp, Script,
-    ScriptSource,
+    Assignment, Command, Connector, ForLoop, Nesting, ParseOutcome, Pipeline, Redirect, RedirectOp,
+    Script, ScriptSource,
 };
 pub use word::{Expansion, ExpansionKind, Quoting, Word};
 
@@ -61,7 +66,16 @@ use source::SourceMap;
 /// order they appear; empty for any other instruction. `shell` is the
 /// SHELL in force (see [`Shell::from_argv`]); the `# hadolint shell=`
 /// pragma, when given, replaces its dialect ([`Shell::with_dialect`]).
+///
+/// After the instruction's own scripts come the command strings of the
+/// shells they run (`sh -c "…"`, `su app -c "…"`), each a script of its
+/// own ([`ScriptSource::CommandString`]), so that rules see the commands
+/// inside; the indices of the scripts before them do not move.
 pub fn analyze_run(df: &Dockerfile, ins: &Instruction, shell: &Shell) -> Vec<Script> {
+    nested::with_command_strings(run_scripts(df, ins, shell))
+}
+
+fn run_scripts(df: &Dockerfile, ins: &Instruction, shell: &Shell) -> Vec<Script> {
     let ins = match ins.keyword {
         Keyword::Run => ins,
         Keyword::Onbuild => match ins.onbuild.as_deref() {
@@ -99,6 +113,17 @@ pub fn analyze_run(df: &Dockerfile, ins: &Instruction, shell: &Shell) -> Vec<Scr
         ));
     }
     out
+}
+
+/// The scripts of an instruction without the command strings
+/// [`analyze_run`] appends ([`ScriptSource::CommandString`]): the shell
+/// form, exec form and heredoc bodies, the scripts a fix may edit.
+pub fn own_scripts(scripts: &[Script]) -> &[Script] {
+    let end = scripts
+        .iter()
+        .position(Script::is_command_string)
+        .unwrap_or(scripts.len());
+    &scripts[..end]
 }
 
 /// The scripts of a `CMD` or `ENTRYPOINT` (also inside `ONBUILD`): the
@@ -162,6 +187,7 @@ fn analyze_mapped(map: SourceMap, source: ScriptSource, shell: &Shell) -> Script
         span: map.span(0, map.text.text.len()),
         commands: Vec::new(),
         pipelines: Vec::new(),
+        loops: Vec::new(),
         outcome: ParseOutcome::Skipped,
         initial_options: shell.options,
         map,
@@ -178,7 +204,8 @@ fn analyze_mapped(map: SourceMap, source: ScriptSource, shell: &Shell) -> Script
             span: at.map(|r| b.span(r)),
         },
     };
-    let (commands, pipelines) = (b.commands, b.pipelines);
+    let (commands, pipelines, loops) = (b.commands, b.pipelines, b.loops);
+    script.loops = loops;
     script.outcome = outcome;
     script.commands = commands;
     script.pipelines = pipelines;
@@ -287,6 +314,7 @@ fn exec_form(ins: &Instruction, shell: &Shell) -> Vec<Script> {
         span,
         commands: Vec::new(),
         pipelines: Vec::new(),
+        loops: Vec::new(),
         outcome: ParseOutcome::Exact,
         initial_options: ShellOptions::default(),
         map: SourceMap::new(ins.rest.clone()),

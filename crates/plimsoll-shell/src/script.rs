@@ -23,6 +23,15 @@ pub enum ScriptSource {
     /// script: `RUN <<EOF` (the stage's shell, or the body's `#!` line
     /// decides) or fed to a shell (`RUN bash <<EOF`).
     Heredoc { index: usize },
+    /// The command string a shell gets with `-c` inside another script of
+    /// the instruction (`sh -c "…"`, `bash -ec '…'`, `su app -c "…"`, also
+    /// under `sudo`): script `parent` of the instruction, its command
+    /// `command`. Its commands run in a child shell, so they are marked
+    /// [`Nesting::subshell`] (and carry the nesting of the command that
+    /// starts it); spans are exact when the string is one quoted word as
+    /// written, else spread over the word. Strings inside strings are
+    /// followed three levels deep.
+    CommandString { parent: usize, command: usize },
 }
 
 /// How a script was read.
@@ -63,6 +72,9 @@ pub struct Script {
     /// Every pipeline (a single command is a pipeline of one), in the
     /// order they appear; nested ones after the one containing them.
     pub pipelines: Vec<Pipeline>,
+    /// Every `for NAME in …` loop, in the order they end (an inner loop
+    /// before the one holding it). Only scripts read exactly have them.
+    pub loops: Vec<ForLoop>,
     pub outcome: ParseOutcome,
     /// The options the shell starts with (from `SHELL` or a shebang).
     pub initial_options: ShellOptions,
@@ -78,6 +90,12 @@ impl Script {
     /// False for scripts in a language that is not analysed.
     pub fn is_analyzed(&self) -> bool {
         self.outcome != ParseOutcome::Skipped
+    }
+
+    /// True for a `-c` string of a shell inside another script
+    /// ([`ScriptSource::CommandString`]).
+    pub fn is_command_string(&self) -> bool {
+        matches!(self.source, ScriptSource::CommandString { .. })
     }
 
     /// The Dockerfile span of the bytes `range` of [`Script::text`].
@@ -99,10 +117,47 @@ impl Script {
         self.commands.iter().enumerate().find(|(_, c)| f(c))
     }
 
+    /// The innermost `for` loop whose body holds command `k` and whose
+    /// variable is `name`: while `k` runs, `$name` is one of the loop's
+    /// values (unless the body assigns it first).
+    pub fn loop_binding(&self, k: usize, name: &str) -> Option<&ForLoop> {
+        self.loops
+            .iter()
+            .filter(|l| l.variable == name && l.body.contains(&k))
+            .min_by_key(|l| l.body.len())
+    }
+
     /// True when a pipeline of several commands runs without `pipefail`:
     /// only the last command's failure fails the RUN.
     pub fn masks_pipeline_failures(&self) -> bool {
         self.pipelines.iter().any(Pipeline::masks_failure)
+    }
+}
+
+/// `for NAME in WORDS; do BODY; done`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForLoop {
+    pub variable: String,
+    /// The words after `in`, as written; `None` for `for NAME; do`, which
+    /// loops over the positional parameters.
+    pub values: Option<Vec<Word>>,
+    /// The range of [`Script::commands`] its body holds (nested ones
+    /// included).
+    pub body: Range<usize>,
+    pub span: Span,
+}
+
+impl ForLoop {
+    /// The values the variable takes, when every word is a literal (one
+    /// value per word, quotes removed: `a "b c"` gives `a` and `b c`).
+    /// Globs and braces are kept as written. `None` when a word has an
+    /// expansion (`$(seq 3)`, `$LIST`) or the loop has no `in` list.
+    pub fn literal_values(&self) -> Option<Vec<String>> {
+        let words = self.values.as_ref()?;
+        words
+            .iter()
+            .map(|w| w.value.clone())
+            .collect::<Option<Vec<String>>>()
     }
 }
 

@@ -560,3 +560,120 @@ fn word_sub_spans() {
     };
     assert_eq!(w.sub_span(6..7), Span::new(16, 17));
 }
+
+#[test]
+fn command_strings_are_scripts_of_their_own() {
+    let (df, scripts) = scripts_with(
+        "FROM x\nRUN apt-get update && sudo bash -ec \"apt-get install -y curl && rm -rf /var/lib/apt/lists/*\"\n",
+        &Shell::default(),
+    );
+    assert_eq!(scripts.len(), 2);
+    let inner = &scripts[1];
+    assert_eq!(
+        inner.source,
+        ScriptSource::CommandString {
+            parent: 0,
+            command: 1
+        }
+    );
+    assert!(inner.is_command_string());
+    assert_eq!(inner.dialect, Dialect::Bash);
+    assert!(inner.initial_options.errexit);
+    assert_eq!(names(inner), ["apt-get", "rm"]);
+    // Spans are exact inside a quoted string written on one line.
+    assert_eq!(
+        df.slice(inner.commands[1].span),
+        "rm -rf /var/lib/apt/lists/*"
+    );
+    assert_eq!(df.slice(inner.commands[0].args[2].span), "curl");
+    // A child shell: like a subshell for `cd` and variables.
+    assert!(inner.commands.iter().all(|c| c.nesting.subshell));
+}
+
+#[test]
+fn command_strings_across_continuations_and_escapes() {
+    let (df, scripts) = scripts_with(
+        "FROM x\nRUN if true; then sh -c \"\\\n    echo \\\"\\$HOME\\\" \\\n    && cd /tmp\"; fi\n",
+        &Shell::default(),
+    );
+    let inner = &scripts[1];
+    assert_eq!(inner.dialect, Dialect::Posix);
+    assert_eq!(names(inner), ["echo", "cd"]);
+    assert_eq!(inner.commands[0].args[0].text, "\"$HOME\"");
+    assert_eq!(df.slice(inner.commands[1].span), "cd /tmp");
+    let n = inner.commands[1].nesting;
+    assert!(n.subshell && n.control_flow, "{n:?}");
+}
+
+#[test]
+fn su_strings_and_nested_strings() {
+    let (_, scripts) = scripts_with(
+        "FROM x\nRUN su app -s /bin/bash -c 'npm install && sh -c \"make install\"'\n",
+        &Shell::default(),
+    );
+    assert_eq!(scripts.len(), 3);
+    assert_eq!(scripts[1].dialect, Dialect::Bash);
+    assert_eq!(names(&scripts[1]), ["npm", "sh"]);
+    assert_eq!(
+        scripts[2].source,
+        ScriptSource::CommandString {
+            parent: 1,
+            command: 1
+        }
+    );
+    assert_eq!(names(&scripts[2]), ["make"]);
+    // `bash -o pipefail -c`: the option's value is no command string.
+    let (_, scripts) = scripts_with(
+        "FROM x\nRUN bash -o pipefail -c 'curl x | sh'\n",
+        &Shell::default(),
+    );
+    assert_eq!(scripts.len(), 2);
+    assert!(scripts[1].initial_options.pipefail);
+    assert!(!scripts[1].masks_pipeline_failures());
+}
+
+#[test]
+fn command_strings_not_followed() {
+    for line in [
+        "bash script.sh -c x",
+        "sh -c",
+        "python3 -c 'print(1)'",
+        "bash -c \"$CMD\"\"\"",
+        "sh -c ''",
+    ] {
+        let (_, scripts) = scripts_with(&format!("FROM x\nRUN {line}\n"), &Shell::default());
+        let nested = scripts.iter().filter(|s| s.is_command_string()).count();
+        assert!(nested <= usize::from(line.contains("CMD")), "{line}");
+    }
+    // Exec form: the `-c` string is already the ExecScript, once.
+    let (_, scripts) = scripts_with(
+        "FROM x\nRUN [\"sh\", \"-c\", \"apt-get update\"]\n",
+        &Shell::default(),
+    );
+    assert_eq!(scripts.len(), 2);
+    assert_eq!(scripts[1].source, ScriptSource::ExecScript { arg: 2 });
+    // Three levels deep at most.
+    let (_, scripts) = scripts_with(
+        "FROM x\nRUN sh -c \"sh -c 'sh -c \\\"sh -c x\\\"'\"\n",
+        &Shell::default(),
+    );
+    assert_eq!(scripts.len(), 4);
+}
+
+#[test]
+fn for_loops_and_their_values() {
+    let (_, s) = run("for i in a 'b c' d; do echo $i; for j in 1 2; do echo $i$j; done; done");
+    assert_eq!(s.loops.len(), 2);
+    let inner = s.loop_binding(1, "j").unwrap();
+    assert_eq!(inner.literal_values().unwrap(), ["1", "2"]);
+    let outer = s.loop_binding(1, "i").unwrap();
+    assert_eq!(outer.literal_values().unwrap(), ["a", "b c", "d"]);
+    assert_eq!(outer.body, 0..2);
+    assert!(s.loop_binding(0, "j").is_none());
+    let (_, s) = run("for f in $(ls) x; do rm $f; done; for a; do echo $a; done; echo $f");
+    assert_eq!(names(&s), ["ls", "rm", "echo", "echo"]);
+    assert!(s.loop_binding(0, "f").is_none(), "the list is not the body");
+    assert!(s.loop_binding(1, "f").unwrap().literal_values().is_none());
+    assert!(s.loop_binding(2, "a").unwrap().values.is_none());
+    assert!(s.loop_binding(3, "f").is_none(), "after the loop");
+}

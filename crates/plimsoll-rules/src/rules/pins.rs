@@ -94,7 +94,8 @@ pub(crate) fn word_values(
 /// [`word_values`] for a word of `cmd` in `script`, knowing also the
 /// variables the same script assigned a literal value before it
 /// (`PKGS="curl git" && apt-get install -y $PKGS`, or jessfraz's
-/// `buildDeps='…' set -x && apk add $buildDeps`).
+/// `buildDeps='…' set -x && apk add $buildDeps`) and the values of a
+/// `for` loop's variable (`for p in curl git; do apt-get install $p`).
 pub(crate) fn script_word_values(
     model: &SemanticModel<'_>,
     index: usize,
@@ -107,6 +108,12 @@ pub(crate) fn script_word_values(
         && let ExpansionKind::Parameter { name } = &e.kind
         && (word.text == format!("${name}") || word.text == format!("${{{name}}}"))
     {
+        // `for p in curl git; do apt-get install -y $p; done`: the loop's
+        // values (unknown when a word of its list has an expansion).
+        let k = script.commands.iter().position(|c| std::ptr::eq(c, cmd));
+        if let Some(l) = k.and_then(|k| script.loop_binding(k, name)) {
+            return l.literal_values();
+        }
         let before = script
             .commands
             .iter()

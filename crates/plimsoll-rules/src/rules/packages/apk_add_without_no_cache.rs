@@ -67,7 +67,7 @@ impl Rule for ApkAddWithoutNoCache {
             let removed = sites[k + 1..]
                 .iter()
                 .take_while(|s| s.index == site.index)
-                .any(|s| rm_recursive(s.cmd, CACHES) || removes_files(s.cmd));
+                .any(|s| rm_recursive(s.cmd, s.dialect, CACHES) || removes_files(s.cmd));
             if !removed {
                 spans.push((site.cmd.span, site.index, site.script));
             }

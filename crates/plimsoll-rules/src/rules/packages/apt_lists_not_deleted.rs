@@ -7,7 +7,11 @@ declare_rule! {
     /// ## What it does
     /// Flags a `RUN` that runs `apt-get update` (or `apt update`) but does not remove
     /// `/var/lib/apt/lists` afterwards in the same `RUN`
-    /// (`rm -rf /var/lib/apt/lists/*`, or `apt-get distclean`).
+    /// (`rm -rf /var/lib/apt/lists/*`, or `apt-get distclean`). Commands
+    /// inside a `sh -c "…"` string count where the string is. A brace
+    /// expansion counts in bash (`rm -rf /var/lib/apt/{lists,cache}`), not
+    /// in `/bin/sh`: dash does none, so there the braces are a literal
+    /// name and the lists stay.
     ///
     /// A cache or tmpfs mount over `/var/lib/apt/lists` (or `/var/lib/apt`)
     /// satisfies the rule: the lists then never reach the layer. Unlike
@@ -75,7 +79,7 @@ impl Rule for AptListsNotDeleted {
                 .iter()
                 .take_while(|s| s.index == site.index)
                 .any(|s| {
-                    rm_recursive(s.cmd, &[LISTS, "/var/lib/apt"])
+                    rm_recursive(s.cmd, s.dialect, &[LISTS, "/var/lib/apt"])
                         || s.cmd
                             .runs("apt-get")
                             .or_else(|| s.cmd.runs("apt"))

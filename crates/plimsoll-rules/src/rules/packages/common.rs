@@ -6,31 +6,43 @@ pub(crate) use crate::rules::common::{cache_mounted, ships};
 use crate::rules::edit::{cleanup_after_last, insert_after_word};
 pub(crate) use crate::rules::pins::word_values;
 use plimsoll_diagnostics::Fix;
-use plimsoll_shell::{Command, Invocation, Script, Word};
+use plimsoll_shell::{Command, Dialect, Invocation, Script, Word};
 
 /// One command of a RUN: the instruction index, the index of the script
-/// among the instruction's scripts, and the command.
+/// among the instruction's scripts, the command and the dialect of its
+/// script.
 pub(crate) struct Site<'c> {
     pub index: usize,
     pub script: usize,
     pub cmd: &'c Command,
+    pub dialect: &'c Dialect,
 }
 
-/// Every command of every RUN (and ONBUILD RUN), in file order.
+/// Every command of every RUN (and ONBUILD RUN), in file order: the
+/// commands of a `sh -c "…"` string where the string is, so that "later
+/// in the same RUN" holds for them too.
 pub(crate) fn commands<'c>(cx: &'c Checker<'_>) -> Vec<Site<'c>> {
     let mut out = Vec::new();
     for index in 0..cx.dockerfile.instructions.len() {
-        for (script, s) in cx.scripts(index).iter().enumerate() {
+        let scripts = cx.scripts(index);
+        for (script, s) in scripts.iter().enumerate() {
             out.extend(commands_of(index, script, s));
+        }
+        if scripts.iter().any(Script::is_command_string) {
+            let from = out.len() - scripts.iter().map(|s| s.commands.len()).sum::<usize>();
+            out[from..].sort_by_key(|s| s.cmd.span.start);
         }
     }
     out
 }
 
 fn commands_of(index: usize, script: usize, s: &Script) -> impl Iterator<Item = Site<'_>> {
-    s.commands
-        .iter()
-        .map(move |cmd| Site { index, script, cmd })
+    s.commands.iter().map(move |cmd| Site {
+        index,
+        script,
+        cmd,
+        dialect: &s.dialect,
+    })
 }
 
 /// True when a `RUN` after `index` in the image it builds (this stage and
@@ -91,8 +103,10 @@ pub(crate) fn subcommand_in<'c>(
 }
 
 /// `rm` with a recursive flag removing one of `paths` (a trailing `/`,
-/// `/*` or `/.` on the operand is allowed).
-pub(crate) fn rm_recursive(cmd: &Command, dirs: &[&str]) -> bool {
+/// `/*` or `/.` on the operand is allowed), also through a brace
+/// expansion when the shell (`dialect`) does them: `/var/lib/{apt,dpkg}`
+/// in bash, not in sh, where it is a literal name.
+pub(crate) fn rm_recursive(cmd: &Command, dialect: &Dialect, dirs: &[&str]) -> bool {
     let Some(inv) = cmd.runs("rm") else {
         return false;
     };
@@ -100,15 +114,17 @@ pub(crate) fn rm_recursive(cmd: &Command, dirs: &[&str]) -> bool {
         return false;
     }
     inv.positional_args(&[]).iter().any(|w| {
-        let Some(v) = w.value.as_deref() else {
+        let Some(values) = w.brace_expansion(dialect) else {
             return false;
         };
-        let v = v
-            .strip_suffix("/*")
-            .or_else(|| v.strip_suffix("/."))
-            .unwrap_or(v)
-            .trim_end_matches('/');
-        dirs.contains(&v)
+        values.iter().any(|v| {
+            let v = v
+                .strip_suffix("/*")
+                .or_else(|| v.strip_suffix("/."))
+                .unwrap_or(v)
+                .trim_end_matches('/');
+            dirs.contains(&v)
+        })
     })
 }
 
@@ -160,7 +176,11 @@ pub(crate) const RPM_VALUE_FLAGS: &[&str] = &[
 
 /// True when a RUN's later commands (after `after`, same instruction)
 /// include one matching `f`.
-pub(crate) fn later_in_run(sites: &[Site<'_>], after: usize, f: impl Fn(&Command) -> bool) -> bool {
+pub(crate) fn later_in_run(
+    sites: &[Site<'_>],
+    after: usize,
+    f: impl Fn(&Site<'_>) -> bool,
+) -> bool {
     let Some(first) = sites.get(after) else {
         return false;
     };
@@ -168,7 +188,7 @@ pub(crate) fn later_in_run(sites: &[Site<'_>], after: usize, f: impl Fn(&Command
         .iter()
         .skip(after + 1)
         .take_while(|s| s.index == first.index)
-        .any(|s| f(s.cmd))
+        .any(f)
 }
 
 /// `program clean all` (or `clean packages`/`metadata` as given).
@@ -227,8 +247,8 @@ pub(super) fn report_clean_missing(
         {
             continue;
         }
-        let cleaned = later_in_run(&sites, k, |c| {
-            cleans(c, &[program], &["all"]) || rm_recursive(c, caches)
+        let cleaned = later_in_run(&sites, k, |s| {
+            cleans(s.cmd, &[program], &["all"]) || rm_recursive(s.cmd, s.dialect, caches)
         });
         if !cleaned {
             spans.push(site.cmd.span);

@@ -67,9 +67,9 @@ impl Rule for ZypperCleanMissing {
             {
                 continue;
             }
-            let cleaned = later_in_run(&sites, k, |c| {
-                subcommand_in(c, &["zypper"], &["clean", "cc"], ZYPPER_VALUE_FLAGS).is_some()
-                    || rm_recursive(c, CACHES)
+            let cleaned = later_in_run(&sites, k, |s| {
+                subcommand_in(s.cmd, &["zypper"], &["clean", "cc"], ZYPPER_VALUE_FLAGS).is_some()
+                    || rm_recursive(s.cmd, s.dialect, CACHES)
             });
             if !cleaned {
                 spans.push((site.cmd.span, site.index, site.script));

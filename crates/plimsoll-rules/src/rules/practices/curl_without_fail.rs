@@ -83,7 +83,8 @@ impl Rule for CurlWithoutFail {
                 if inv.has_flag(&["-f", "--fail", "--fail-with-body", "-K", "--config"]) {
                     continue;
                 }
-                let fix = (script.source != ScriptSource::ExecForm).then_some(inv.name.span.end);
+                let fix = (script.source != ScriptSource::ExecForm && !script.is_command_string())
+                    .then_some(inv.name.span.end);
                 found.push((inv.name.span.cover(cmd.span), how, fix));
             }
         }

@@ -115,7 +115,7 @@ fn removed_later(script: &Script, k: usize, cd: &Command) -> bool {
 /// `RUN cd /dir && rest` as `WORKDIR /dir` + `RUN rest`.
 fn workdir(cx: &Checker<'_>, index: usize) -> Option<Fix> {
     let ins = cx.dockerfile.instructions.get(index)?;
-    let [script] = cx.scripts(index) else {
+    let [script] = plimsoll_shell::own_scripts(cx.scripts(index)) else {
         return None;
     };
     if ins.keyword != Keyword::Run

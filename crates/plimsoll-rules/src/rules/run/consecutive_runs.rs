@@ -77,7 +77,8 @@ impl Rule for ConsecutiveRuns {
                 .collect();
             flags.sort();
             // A PowerShell or cmd script is not read: its size is unknown.
-            let scripts = cx.scripts(i);
+            // `sh -c "…"` counts as one command, as in hadolint.
+            let scripts = plimsoll_shell::own_scripts(cx.scripts(i));
             let count: usize = if scripts.iter().all(|s| s.is_analyzed()) {
                 scripts.iter().map(|s| s.commands.len()).sum()
             } else {
@@ -116,7 +117,10 @@ fn merge(cx: &Checker<'_>, cur: usize) -> Option<Fix> {
         cx.dockerfile.instructions.get(prev)?,
         cx.dockerfile.instructions.get(cur)?,
     );
-    let (ps, cs) = (cx.scripts(prev), cx.scripts(cur));
+    let (ps, cs) = (
+        plimsoll_shell::own_scripts(cx.scripts(prev)),
+        plimsoll_shell::own_scripts(cx.scripts(cur)),
+    );
     let ([ps], [cs]) = (ps, cs) else {
         return None;
     };

@@ -1,6 +1,6 @@
 use crate::rules::edit::{before_comments, indent_of, is_gnu_distro, reanalyze, root_image};
 use crate::rules::prelude::*;
-use plimsoll_shell::{Pipeline, Script, ScriptSource, Shell, analyze_run};
+use plimsoll_shell::{Pipeline, Script, ScriptSource, Shell, analyze_run, own_scripts};
 
 declare_rule! {
     /// ## What it does
@@ -77,7 +77,9 @@ impl Rule for MissingPipefail {
         let mut found = Vec::new();
         let mut last = None;
         for (i, script) in cx.run_scripts() {
-            if last == Some(i) {
+            // A `bash -c "a | b"` string runs in a shell of its own, which
+            // the SHELL's options do not reach.
+            if last == Some(i) || script.is_command_string() {
                 continue;
             }
             if let Some(p) = script.pipelines.iter().find(|p| masks(script, p)) {
@@ -134,7 +136,7 @@ fn pipefail_fix(cx: &Checker<'_>, index: usize) -> Option<Fix> {
     let argv = &cx.model.context(index).shell;
     let clean = |scripts: &[Script]| {
         !scripts.is_empty()
-            && scripts
+            && own_scripts(scripts)
                 .iter()
                 .all(|s| s.is_analyzed() && !s.pipelines.iter().any(|p| masks(s, p)))
     };
@@ -162,7 +164,7 @@ fn pipefail_fix(cx: &Checker<'_>, index: usize) -> Option<Fix> {
     let bash = argv
         .first()
         .is_some_and(|a| a.rsplit('/').next() == Some("bash"));
-    let [script] = cx.scripts(index) else {
+    let [script] = own_scripts(cx.scripts(index)) else {
         return None;
     };
     if !bash || script.source != ScriptSource::ShellForm {

@@ -73,7 +73,8 @@ impl Rule for PipCacheDir {
                 {
                     continue;
                 }
-                let fixable = script.source != ScriptSource::ExecForm;
+                let fixable =
+                    script.source != ScriptSource::ExecForm && !script.is_command_string();
                 found.push((cmd.span, fixable.then_some(install.span)));
             }
         }

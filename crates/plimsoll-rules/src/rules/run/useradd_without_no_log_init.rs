@@ -59,7 +59,8 @@ impl Rule for UseraddWithoutNoLogInit {
                     None => cx.model.resolve(i, uid.text),
                 };
                 if value.is_some_and(|v| v.trim().chars().count() > 5) {
-                    let fixable = script.source != plimsoll_shell::ScriptSource::ExecForm;
+                    let fixable = script.source != plimsoll_shell::ScriptSource::ExecForm
+                        && !script.is_command_string();
                     found.push((uid.span, fixable.then_some(inv.name.span)));
                 }
             }

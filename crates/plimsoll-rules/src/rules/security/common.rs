@@ -6,145 +6,43 @@
 use crate::Checker;
 use crate::rules::packages::common::{Site, word_values};
 use plimsoll_diagnostics::Span;
-use plimsoll_shell::{
-    Command, ExpansionKind, Invocation, Quoting, Script, ScriptSource, Shell, Word, analyze_script,
-};
-use plimsoll_syntax::{Instruction, Keyword, LogicalText};
+use plimsoll_shell::{Command, ExpansionKind, Invocation, Script, Word};
+use plimsoll_syntax::{Instruction, Keyword};
 
-/// The scripts of every RUN, and the scripts given as a `-c` string to a
-/// shell inside them (`sh -c "…"`, `su app -s /bin/sh -c "…"`), which the
-/// shell layer keeps as one word: parsed here so the security rules see
-/// the commands inside.
-pub(super) struct Runs {
-    nested: Vec<(usize, Script)>,
-}
-
-/// How deep `sh -c "sh -c '…'"` is followed.
-const MAX_NESTING: usize = 3;
+/// The scripts of every RUN, the `-c` strings of the shells they run
+/// included (`sh -c "…"`, `su app -s /bin/sh -c "…"`): plimsoll-shell
+/// reads those as scripts of their own
+/// ([`plimsoll_shell::ScriptSource::CommandString`]), parsed once for
+/// every rule.
+pub(super) struct Runs;
 
 impl Runs {
-    pub fn new(cx: &Checker<'_>) -> Runs {
-        let mut nested = Vec::new();
-        for (index, script) in cx.run_scripts() {
-            if script.source != ScriptSource::ExecForm {
-                collect_nested(index, script, 0, &mut nested);
-            }
-        }
-        Runs { nested }
+    pub fn new(_cx: &Checker<'_>) -> Runs {
+        Runs
     }
 
-    /// Every script with its instruction index: RUNs' own, then nested.
+    /// Every script with its instruction index.
     pub fn scripts<'a>(&'a self, cx: &'a Checker<'_>) -> Vec<(usize, &'a Script)> {
-        let mut out: Vec<(usize, &Script)> = cx.run_scripts().collect();
-        out.extend(self.nested.iter().map(|(i, s)| (*i, s)));
-        out
+        cx.run_scripts().collect()
     }
 
-    /// Every command, in file order (a nested script's commands right
-    /// after the shell that runs them).
+    /// Every command, in file order (a command string's commands where
+    /// the string is).
     pub fn sites<'a>(&'a self, cx: &'a Checker<'_>) -> Vec<Site<'a>> {
         let mut out: Vec<Site<'a>> = Vec::new();
-        for (index, script) in self.scripts(cx) {
-            out.extend(script.commands.iter().map(|cmd| Site {
-                index,
-                script: 0,
-                cmd,
-            }));
+        for index in 0..cx.dockerfile.instructions.len() {
+            for (k, script) in cx.scripts(index).iter().enumerate() {
+                out.extend(script.commands.iter().map(|cmd| Site {
+                    index,
+                    script: k,
+                    cmd,
+                    dialect: &script.dialect,
+                }));
+            }
         }
         out.sort_by_key(|s| (s.index, s.cmd.span.start));
         out
     }
-}
-
-fn collect_nested(index: usize, script: &Script, depth: usize, out: &mut Vec<(usize, Script)>) {
-    if depth >= MAX_NESTING {
-        return;
-    }
-    for cmd in &script.commands {
-        let Some(text) = command_string(cmd).and_then(logical) else {
-            continue;
-        };
-        let inner = analyze_script(&text, ScriptSource::ShellForm, &Shell::default());
-        if inner.is_analyzed() {
-            collect_nested(index, &inner, depth + 1, out);
-            out.push((index, inner));
-        }
-    }
-}
-
-/// The `-c` string of a shell (`sh -c "…"`, `bash -ec '…'`) or of `su`/
-/// `runuser` (`su app -c "…"`).
-fn command_string(cmd: &Command) -> Option<&Word> {
-    let inv = cmd.effective()?;
-    match inv.basename()? {
-        "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh" | "mksh" => {
-            let mut has_c = false;
-            for w in inv.args {
-                let v = w.value_or_text();
-                if let Some(flags) = v.strip_prefix('-').filter(|f| !f.starts_with('-')) {
-                    has_c |= flags.contains('c');
-                    continue;
-                }
-                if v.starts_with("--") {
-                    continue;
-                }
-                return has_c.then_some(w);
-            }
-            None
-        }
-        "su" | "runuser" => {
-            let f = inv.flag_value(&["-c", "--command"])?;
-            inv.args.iter().find(|w| w.span == f.span)
-        }
-        _ => None,
-    }
-}
-
-/// A `-c` string as a text of its own, mapped back to the Dockerfile:
-/// exactly for a quoted word written on one line, else every byte to the
-/// word's start.
-fn logical(word: &Word) -> Option<LogicalText> {
-    let exact = word.span.len() == word.text.len();
-    let at = |i: usize| {
-        if exact {
-            word.span.start + i
-        } else {
-            word.span.start
-        }
-    };
-    let mut text = String::new();
-    let mut offsets = Vec::new();
-    match word.quoting {
-        Quoting::Single | Quoting::Double
-            if word.text.len() >= 2
-                && (word.text.starts_with('\'') && word.text.ends_with('\'')
-                    || word.text.starts_with('"') && word.text.ends_with('"')) =>
-        {
-            let body = &word.text[1..word.text.len() - 1];
-            let double = word.quoting == Quoting::Double;
-            let mut chars = body.char_indices().peekable();
-            while let Some((i, c)) = chars.next() {
-                let (i, c) = match (double, c, chars.peek()) {
-                    (true, '\\', Some(&(j, n))) if matches!(n, '$' | '`' | '"' | '\\') => {
-                        chars.next();
-                        (j, n)
-                    }
-                    _ => (i, c),
-                };
-                for _ in 0..c.len_utf8() {
-                    offsets.push(at(1 + i));
-                }
-                text.push(c);
-            }
-            offsets.push(at(word.text.len() - 1));
-        }
-        Quoting::Unquoted => {
-            text = word.value.clone()?;
-            offsets = (0..=text.len()).map(at).collect();
-        }
-        _ => return None,
-    }
-    Some(LogicalText { text, offsets })
 }
 
 /// Where a variable was set.

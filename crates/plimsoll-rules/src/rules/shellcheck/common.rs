@@ -4,9 +4,10 @@
 use plimsoll_shell::{Command, RedirectOp, Script, ScriptSource, Word};
 
 /// True for scripts a shell runs (not an exec-form argv, not a skipped
-/// language).
+/// language), leaving out `sh -c "…"` strings inside them: ShellCheck
+/// reads a string as a string, and its expansions are the outer shell's.
 pub(crate) fn is_shell(script: &Script) -> bool {
-    script.is_analyzed() && script.source != ScriptSource::ExecForm
+    script.is_analyzed() && script.source != ScriptSource::ExecForm && !script.is_command_string()
 }
 
 /// The words of `cmd` that undergo word splitting and globbing: its

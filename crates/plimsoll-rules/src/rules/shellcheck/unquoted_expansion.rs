@@ -17,8 +17,10 @@ declare_rule! {
     /// parameters `$#`, `$?`, `$$`, `$!`, `$-`, lengths (`${#VAR}`), and
     /// `$@`/`$*` (other checks). Unlike ShellCheck, which cannot see the
     /// Dockerfile, a variable whose value is known — assigned earlier in
-    /// the same script, or an `ARG` default or `ENV` value — and has no
-    /// blank or glob character is not flagged either.
+    /// the same script, a `for` loop's variable whose every value is one
+    /// literal word (`for i in a b c`, as ShellCheck), or an `ARG`
+    /// default or `ENV` value — and has no blank or glob character is not
+    /// flagged either.
     ///
     /// ## Example
     /// ```dockerfile
@@ -91,13 +93,35 @@ fn known_safe(
     name: &str,
     text: &str,
 ) -> bool {
+    let plain = text == format!("${name}") || text == format!("${{{name}}}");
+    // `for i in a b c; do … $i …`: one of the loop's values, unless the
+    // body assigned the variable before.
+    if let Some(l) = script.loop_binding(k, name)
+        && !assigns(script, l.body.start..k, name)
+    {
+        return plain
+            && l.literal_values()
+                .is_some_and(|values| values.iter().all(|v| splits_safely(v)));
+    }
     let assigned = script_assignments(script, k);
     if let Some(value) = assigned.get(name) {
-        let plain = text == format!("${name}") || text == format!("${{{name}}}");
         return plain && value.as_deref().is_some_and(splits_safely);
     }
     cx.model.context(i).scope.is_declared(name)
         && cx.model.resolve(i, text).is_some_and(|v| splits_safely(&v))
+}
+
+/// True when one of the commands `range` assigns `name`.
+fn assigns(script: &Script, range: std::ops::Range<usize>, name: &str) -> bool {
+    script.commands.get(range).unwrap_or(&[]).iter().any(|c| {
+        c.name.is_none() && c.env.iter().any(|a| a.name == name)
+            || ["export", "readonly", "read", "local", "declare"]
+                .iter()
+                .any(|n| c.name_is(n))
+                && c.args
+                    .iter()
+                    .any(|w| w.text.split('=').next() == Some(name))
+    })
 }
 
 /// Variables assigned by the commands before `k` (bare `NAME=value` and
