@@ -77,6 +77,9 @@ fn is_numbered_code(code: &str) -> bool {
 }
 
 fn code_matches(f: &Finding, codes: &[String]) -> bool {
+    if codes.is_empty() {
+        return false;
+    }
     let aliases = crate::find_rule(&f.code).map_or(&[][..], |r| r.info().aliases);
     codes.iter().any(|c| {
         c.eq_ignore_ascii_case(&f.code) || aliases.iter().any(|a| a.eq_ignore_ascii_case(c))

@@ -278,11 +278,13 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         });
     }
 
-    findings.sort_by(|a, b| {
-        let la = location_key(a, &sources);
-        let lb = location_key(b, &sources);
-        (&a.file, la, &a.code).cmp(&(&b.file, lb, &b.code))
-    });
+    // Each finding's line and column found once, not at every comparison.
+    let mut keyed: Vec<((usize, usize), Finding)> = findings
+        .into_iter()
+        .map(|f| (location_key(&f, &sources), f))
+        .collect();
+    keyed.sort_by(|(la, a), (lb, b)| (&a.file, la, &a.code).cmp(&(&b.file, lb, &b.code)));
+    let findings: Vec<Finding> = keyed.into_iter().map(|(_, f)| f).collect();
     let color = !global.no_color.unwrap_or(false)
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
@@ -291,10 +293,18 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         color,
         tool_version: env!("CARGO_PKG_VERSION"),
     };
+    // Buffered: stdout is line-buffered, and a report of many findings
+    // would otherwise cost a write call per line.
     let mut out: Box<dyn Write> = if report_to_stderr {
-        Box::new(std::io::stderr().lock())
+        Box::new(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stderr().lock(),
+        ))
     } else {
-        Box::new(std::io::stdout().lock())
+        Box::new(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout().lock(),
+        ))
     };
     if fix_mode.is_some() && fixed_total > 0 && format == Format::Tty {
         let _ = writeln!(
@@ -303,13 +313,14 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             if fixed_total == 1 { "" } else { "s" }
         );
     }
-    if let Err(e) = write_report(&mut *out, format, &findings, &sources, &rule_info, &opts) {
+    if let Err(e) = write_report(&mut *out, format, &findings, &sources, &rule_info, &opts)
+        .and_then(|()| out.flush())
+    {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             error_line(format_args!("writing the report: {e}"));
         }
         return Ok(EXIT_ERROR);
     }
-    let _ = out.flush();
     if had_error {
         return Ok(EXIT_ERROR);
     }
