@@ -12,7 +12,7 @@ use plimsoll_config::{
 use plimsoll_diagnostics::{Finding, RuleInfo, Severity, SourceFile};
 use plimsoll_report::{Format, ReportOptions, mask_in, secret_strings, write_report};
 use plimsoll_rules::{
-    FixMode, LintOptions, Rule, RuleOptions, ShellcheckBinary, apply_fixes, lint,
+    FixMode, LintOptions, Rule, RuleOptions, ShellcheckBinary, apply_fixes, lint, lint_with_model,
     shellcheck_findings,
 };
 use rayon::prelude::*;
@@ -379,8 +379,10 @@ fn check_input(
         selector.effective_severity(info.code, info.aliases, enabled, info.severity)
     };
     let select = |rule: &'static dyn Rule| severity_of(rule.info(), rule.default_enabled());
+    // One semantic model for finding the context and the first lint.
+    let model = plimsoll_model::SemanticModel::new(&df);
     let context_dir = match input {
-        Input::File { path, .. } => known_context(path, context, &df),
+        Input::File { path, .. } => known_context(path, context, &model),
         Input::Stdin { .. } => context.map(Path::to_path_buf),
     };
     let opts = LintOptions {
@@ -390,7 +392,8 @@ fn check_input(
         context: context_dir.as_deref(),
     };
     let original = df.text.clone();
-    let mut findings = lint(&df, name, &opts);
+    let mut findings = lint_with_model(&df, &model, name, &opts);
+    drop(model);
     let original_secrets: Vec<_> = findings.iter().flat_map(|f| f.redact.clone()).collect();
     let mut fixes_applied = 0;
     if let Some(mode) = fix_mode {
@@ -803,7 +806,7 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 fn known_context(
     dockerfile: &Path,
     explicit: Option<&Path>,
-    df: &plimsoll_syntax::Dockerfile,
+    model: &plimsoll_model::SemanticModel<'_>,
 ) -> Option<PathBuf> {
     if let Some(d) = explicit {
         return Some(d.to_path_buf());
@@ -812,8 +815,7 @@ fn known_context(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let model = plimsoll_model::SemanticModel::new(df);
-    evidently_context(dir, dockerfile, &model).then(|| dir.to_path_buf())
+    evidently_context(dir, dockerfile, model).then(|| dir.to_path_buf())
 }
 
 /// What the build-context checks of one Dockerfile found.
