@@ -3,7 +3,7 @@ use plimsoll_diagnostics::{Finding, RuleInfo, Span};
 use plimsoll_model::SemanticModel;
 use plimsoll_shell::{Dialect, Script, Shell, analyze_command, analyze_run};
 use plimsoll_syntax::{Dockerfile, Instruction, Keyword};
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
@@ -36,6 +36,9 @@ pub struct Checker<'a> {
     command_scripts: OnceCell<Vec<Vec<Script>>>,
     /// The build context, when the caller knows it.
     context: Option<&'a Path>,
+    /// How many syntax errors instructions have when parsed on their own
+    /// (fix checks compare against it), by instruction span.
+    isolated_errors: RefCell<Vec<(Span, usize)>>,
 }
 
 impl<'a> Checker<'a> {
@@ -55,7 +58,24 @@ impl<'a> Checker<'a> {
             scripts: OnceCell::new(),
             command_scripts: OnceCell::new(),
             context: None,
+            isolated_errors: RefCell::new(Vec::new()),
         }
+    }
+
+    /// `count()` for the instructions at `range`, computed once per range:
+    /// each fix of a RUN is checked against the same original.
+    pub(crate) fn isolated_errors(&self, range: Span, count: impl FnOnce() -> usize) -> usize {
+        if let Some(&(_, n)) = self
+            .isolated_errors
+            .borrow()
+            .iter()
+            .find(|(r, _)| *r == range)
+        {
+            return n;
+        }
+        let n = count();
+        self.isolated_errors.borrow_mut().push((range, n));
+        n
     }
 
     /// The same checker, reading build-context files from `dir`.

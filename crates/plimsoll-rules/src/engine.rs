@@ -22,8 +22,18 @@ pub struct LintOptions<'a> {
 /// Run the selected rules over one Dockerfile and return its findings,
 /// pragmas and BuildKit's `# check=` directive applied, in source order.
 pub fn lint(df: &Dockerfile, file: &str, opts: &LintOptions<'_>) -> Vec<Finding> {
-    let model = SemanticModel::new(df);
-    let mut checker = Checker::new(file, df, &model, &opts.rules).with_context(opts.context);
+    lint_with_model(df, &SemanticModel::new(df), file, opts)
+}
+
+/// [`lint`] with the semantic model of `df` already built (the caller
+/// needed it too).
+pub fn lint_with_model(
+    df: &Dockerfile,
+    model: &SemanticModel<'_>,
+    file: &str,
+    opts: &LintOptions<'_>,
+) -> Vec<Finding> {
+    let mut checker = Checker::new(file, df, model, &opts.rules).with_context(opts.context);
     // BuildKit's `# check=skip=A,B;error=true`; an invalid one is ignored,
     // as BuildKit then runs every check.
     let check = df
@@ -55,7 +65,7 @@ pub fn lint(df: &Dockerfile, file: &str, opts: &LintOptions<'_>) -> Vec<Finding>
         }
     }
     if !opts.disable_ignore_pragma {
-        apply_pragmas(df, &model, &mut findings);
+        apply_pragmas(df, model, &mut findings);
     }
     findings.sort_by(|a, b| {
         (a.span.map(|s| s.start), &a.code).cmp(&(b.span.map(|s| s.start), &b.code))
@@ -77,6 +87,9 @@ fn is_numbered_code(code: &str) -> bool {
 }
 
 fn code_matches(f: &Finding, codes: &[String]) -> bool {
+    if codes.is_empty() {
+        return false;
+    }
     let aliases = crate::find_rule(&f.code).map_or(&[][..], |r| r.info().aliases);
     codes.iter().any(|c| {
         c.eq_ignore_ascii_case(&f.code) || aliases.iter().any(|a| a.eq_ignore_ascii_case(c))
@@ -86,6 +99,9 @@ fn code_matches(f: &Finding, codes: &[String]) -> bool {
 /// Drop the findings that inline pragmas in `df` suppress: for findings
 /// about a Dockerfile made by other checkers (the build context).
 pub fn apply_suppressions(df: &Dockerfile, findings: &mut Vec<Finding>) {
+    if findings.is_empty() {
+        return;
+    }
     apply_pragmas(df, &SemanticModel::new(df), findings);
 }
 

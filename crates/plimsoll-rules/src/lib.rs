@@ -14,7 +14,7 @@ mod shellcheck_binary;
 mod suggest;
 
 pub use checker::{Checker, LabelType, RuleOptions};
-pub use engine::{LintOptions, Selection, apply_suppressions, lint};
+pub use engine::{LintOptions, Selection, apply_suppressions, lint, lint_with_model};
 pub use fix::{FixMode, apply_fixes};
 pub use plimsoll_diagnostics::{Finding, RuleInfo, Severity};
 pub use pragma::{Pragma, PragmaKind, parse_pragma};

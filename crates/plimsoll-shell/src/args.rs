@@ -127,7 +127,64 @@ fn wrapper(name: &str) -> Option<Wrapper> {
     })
 }
 
+/// Where a command's effective program is: word indices (`None` for the
+/// command word, `Some(k)` for `args[k]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct EffectiveAt {
+    name: Option<usize>,
+    /// The byte of the program's value where its basename starts.
+    base: usize,
+    wrappers: Vec<Option<usize>>,
+}
+
 impl Command {
+    /// The command with [`Command::effective`]'s answer worked out.
+    pub(crate) fn with_effective_at(mut self) -> Self {
+        self.effective_at = self.locate_effective();
+        self
+    }
+
+    fn locate_effective(&self) -> Option<EffectiveAt> {
+        let mut inv = self.invocation()?;
+        let mut at = EffectiveAt::default();
+        // Each step consumes at least the wrapper word, so this ends.
+        while let Some(inner) = inv.unwrap_once() {
+            at.wrappers.push(at.name);
+            // `inner.args` is a suffix of `self.args`, its name the word
+            // just before it.
+            at.name = Some(self.args.len().checked_sub(inner.args.len() + 1)?);
+            inv = inner;
+        }
+        at.base = inv
+            .name
+            .value
+            .as_deref()
+            .map_or(0, |v| v.len() - basename(v).len());
+        Some(at)
+    }
+
+    fn word_at(&self, k: Option<usize>) -> Option<&Word> {
+        match k {
+            None => self.name.as_ref(),
+            Some(k) => self.args.get(k),
+        }
+    }
+
+    fn invocation_at(&self, at: &EffectiveAt) -> Option<Invocation<'_>> {
+        Some(Invocation {
+            name: self.word_at(at.name)?,
+            args: match at.name {
+                None => &self.args,
+                Some(k) => self.args.get(k + 1..)?,
+            },
+            wrappers: at
+                .wrappers
+                .iter()
+                .map(|&w| self.word_at(w))
+                .collect::<Option<Vec<_>>>()?,
+        })
+    }
+
     /// The command as written; `None` without a command word.
     pub fn invocation(&self) -> Option<Invocation<'_>> {
         Some(Invocation {
@@ -144,17 +201,25 @@ impl Command {
     /// when it is not wrapped, or when the wrapper runs nothing (`sudo
     /// -v`, `command -v x`).
     pub fn effective(&self) -> Option<Invocation<'_>> {
-        let mut inv = self.invocation()?;
-        // Each step consumes at least the wrapper word, so this ends.
-        while let Some(inner) = inv.unwrap_once() {
-            inv = inner;
+        match &self.effective_at {
+            Some(at) => self.invocation_at(at),
+            None => self.invocation_at(&self.locate_effective()?),
         }
-        Some(inv)
     }
 
     /// The effective command if its program is `program` (by basename):
     /// the usual way for a rule to find `apt-get`, also as `sudo apt-get`.
     pub fn runs(&self, program: &str) -> Option<Invocation<'_>> {
+        if let Some(at) = &self.effective_at {
+            // Most commands run something else: answered without building
+            // the invocation.
+            let value = self.word_at(at.name)?.value.as_deref()?;
+            return if value.get(at.base..) == Some(program) {
+                self.invocation_at(at)
+            } else {
+                None
+            };
+        }
         self.effective().filter(|inv| inv.name_is(program))
     }
 

@@ -297,7 +297,9 @@ impl<'m> Builder<'m> {
             nesting: ctx.nesting,
             options: self.state.options,
             after_cd: self.state.cd,
-        };
+            effective_at: None,
+        }
+        .with_effective_at();
         match command.basename() {
             Some("set") => {
                 let args: Vec<&str> = command.args.iter().map(Word::value_or_text).collect();

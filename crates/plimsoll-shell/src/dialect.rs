@@ -206,5 +206,10 @@ fn interpreter<S: AsRef<str>>(argv: &[S]) -> Option<(&str, usize)> {
 
 /// The last path component, for `/` and `\` separators.
 pub(crate) fn basename(path: &str) -> &str {
-    path.rsplit(['/', '\\']).next().unwrap_or(path)
+    // Byte search: both separators are ASCII, so the cut is on a char
+    // boundary. (Every rule asks this of every command: keep it cheap.)
+    match path.bytes().rposition(|b| b == b'/' || b == b'\\') {
+        Some(i) => &path[i + 1..],
+        None => path,
+    }
 }

@@ -336,7 +336,9 @@ fn exec_form(ins: &Instruction, shell: &Shell) -> Vec<Script> {
             nesting: Nesting::default(),
             options: ShellOptions::default(),
             after_cd: None,
-        };
+            effective_at: None,
+        }
+        .with_effective_at();
         script.pipelines.push(Pipeline {
             stages: std::iter::once(0..1).collect(),
             negated: false,

@@ -220,6 +220,9 @@ pub struct Command {
     /// Index in [`Script::commands`] of the `cd` (or `pushd`/`popd`) in
     /// effect in this shell when it runs, if any.
     pub after_cd: Option<usize>,
+    /// Where the program [`Command::effective`] finds is, worked out once
+    /// when the command is built: every rule asks it of every command.
+    pub(crate) effective_at: Option<crate::args::EffectiveAt>,
 }
 
 /// `NAME=value`, `NAME+=value`, `NAME=(a b)`.

@@ -12,7 +12,7 @@ use plimsoll_config::{
 use plimsoll_diagnostics::{Finding, RuleInfo, Severity, SourceFile};
 use plimsoll_report::{Format, ReportOptions, mask_in, secret_strings, write_report};
 use plimsoll_rules::{
-    FixMode, LintOptions, Rule, RuleOptions, ShellcheckBinary, apply_fixes, lint,
+    FixMode, LintOptions, Rule, RuleOptions, ShellcheckBinary, apply_fixes, lint, lint_with_model,
     shellcheck_findings,
 };
 use rayon::prelude::*;
@@ -278,11 +278,13 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         });
     }
 
-    findings.sort_by(|a, b| {
-        let la = location_key(a, &sources);
-        let lb = location_key(b, &sources);
-        (&a.file, la, &a.code).cmp(&(&b.file, lb, &b.code))
-    });
+    // Each finding's line and column found once, not at every comparison.
+    let mut keyed: Vec<((usize, usize), Finding)> = findings
+        .into_iter()
+        .map(|f| (location_key(&f, &sources), f))
+        .collect();
+    keyed.sort_by(|(la, a), (lb, b)| (&a.file, la, &a.code).cmp(&(&b.file, lb, &b.code)));
+    let findings: Vec<Finding> = keyed.into_iter().map(|(_, f)| f).collect();
     let color = !global.no_color.unwrap_or(false)
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
@@ -291,10 +293,18 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
         color,
         tool_version: env!("CARGO_PKG_VERSION"),
     };
+    // Buffered: stdout is line-buffered, and a report of many findings
+    // would otherwise cost a write call per line.
     let mut out: Box<dyn Write> = if report_to_stderr {
-        Box::new(std::io::stderr().lock())
+        Box::new(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stderr().lock(),
+        ))
     } else {
-        Box::new(std::io::stdout().lock())
+        Box::new(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout().lock(),
+        ))
     };
     if fix_mode.is_some() && fixed_total > 0 && format == Format::Tty {
         let _ = writeln!(
@@ -303,13 +313,14 @@ fn run_inner(args: CheckArgs) -> Result<u8, String> {
             if fixed_total == 1 { "" } else { "s" }
         );
     }
-    if let Err(e) = write_report(&mut *out, format, &findings, &sources, &rule_info, &opts) {
+    if let Err(e) = write_report(&mut *out, format, &findings, &sources, &rule_info, &opts)
+        .and_then(|()| out.flush())
+    {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             error_line(format_args!("writing the report: {e}"));
         }
         return Ok(EXIT_ERROR);
     }
-    let _ = out.flush();
     if had_error {
         return Ok(EXIT_ERROR);
     }
@@ -368,8 +379,10 @@ fn check_input(
         selector.effective_severity(info.code, info.aliases, enabled, info.severity)
     };
     let select = |rule: &'static dyn Rule| severity_of(rule.info(), rule.default_enabled());
+    // One semantic model for finding the context and the first lint.
+    let model = plimsoll_model::SemanticModel::new(&df);
     let context_dir = match input {
-        Input::File { path, .. } => known_context(path, context, &df),
+        Input::File { path, .. } => known_context(path, context, &model),
         Input::Stdin { .. } => context.map(Path::to_path_buf),
     };
     let opts = LintOptions {
@@ -379,7 +392,8 @@ fn check_input(
         context: context_dir.as_deref(),
     };
     let original = df.text.clone();
-    let mut findings = lint(&df, name, &opts);
+    let mut findings = lint_with_model(&df, &model, name, &opts);
+    drop(model);
     let original_secrets: Vec<_> = findings.iter().flat_map(|f| f.redact.clone()).collect();
     let mut fixes_applied = 0;
     if let Some(mode) = fix_mode {
@@ -792,7 +806,7 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 fn known_context(
     dockerfile: &Path,
     explicit: Option<&Path>,
-    df: &plimsoll_syntax::Dockerfile,
+    model: &plimsoll_model::SemanticModel<'_>,
 ) -> Option<PathBuf> {
     if let Some(d) = explicit {
         return Some(d.to_path_buf());
@@ -801,8 +815,7 @@ fn known_context(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let model = plimsoll_model::SemanticModel::new(df);
-    evidently_context(dir, dockerfile, &model).then(|| dir.to_path_buf())
+    evidently_context(dir, dockerfile, model).then(|| dir.to_path_buf())
 }
 
 /// What the build-context checks of one Dockerfile found.

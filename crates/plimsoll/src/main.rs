@@ -12,6 +12,12 @@ use args::{Cli, Command, DebugCommand};
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc: the linter allocates many small short-lived values (shell
+/// words, commands, findings) on two or more threads, and glibc's malloc
+/// was a fifth of the CPU time of a corpus run (bench/RESULTS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes, as hadolint and Ruff use them.
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;

@@ -36,9 +36,13 @@ pub(crate) fn reparse(cx: &Checker<'_>, range: Span, edits: &[Edit]) -> Option<D
     }
     text.push_str(cx.dockerfile.text.get(at..range.end)?);
     text.push('\n');
-    let before = plimsoll_syntax::parse_str(&format!("{prefix}{source}\n"));
+    let before = cx.isolated_errors(range, || {
+        plimsoll_syntax::parse_str(&format!("{prefix}{source}\n"))
+            .errors
+            .len()
+    });
     let after = plimsoll_syntax::parse_str(&text);
-    (after.errors.len() <= before.errors.len()).then_some(after)
+    (after.errors.len() <= before).then_some(after)
 }
 
 /// The logical offset (in the script text) of the source byte at `at`.

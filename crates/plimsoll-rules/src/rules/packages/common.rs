@@ -95,7 +95,11 @@ pub(crate) fn subcommand_in<'c>(
     subs: &[&str],
     value_flags: &[&str],
 ) -> Option<(Invocation<'c>, &'c Word, Vec<&'c Word>)> {
-    let inv = programs.iter().find_map(|p| cmd.runs(p))?;
+    // The effective command is the same whichever program is asked for:
+    // found once, then matched against each.
+    let inv = cmd
+        .effective()
+        .filter(|inv| programs.iter().any(|p| inv.name_is(p)))?;
     let mut operands = inv.positional_args(value_flags).into_iter();
     let sub = operands.next().filter(|w| subs.iter().any(|s| w.is(s)))?;
     let rest = operands.collect();
