@@ -195,19 +195,27 @@ pub struct ImageArgs {
     #[arg(short, long, env = "PLIMSOLL_CONFIG")]
     pub config: Option<PathBuf>,
 
+    /// Accepted so that `dive IMAGE --ci` command lines keep working:
+    /// plimsoll never opens an interactive view and always applies the
+    /// thresholds below.
+    #[arg(long)]
+    pub ci: bool,
     /// dive's CI rules file; default: `.dive-ci` in the current directory
     /// when it exists.
     #[arg(long, value_name = "FILE")]
     pub ci_config: Option<PathBuf>,
-    /// Fail below this efficiency (0–1; dive's `lowest-efficiency`).
-    #[arg(long)]
+    /// Fail below this efficiency (0–1; dive's `lowest-efficiency`, also
+    /// accepted as `--lowestEfficiency`).
+    #[arg(long, alias = "lowestEfficiency")]
     pub lowest_efficiency: Option<String>,
-    /// Fail above this many wasted bytes (`20MB`; dive's `highest-wasted-bytes`).
-    #[arg(long)]
+    /// Fail above this many wasted bytes (`20MB`; dive's
+    /// `highest-wasted-bytes`, also accepted as `--highestWastedBytes`).
+    #[arg(long, alias = "highestWastedBytes")]
     pub highest_wasted_bytes: Option<String>,
     /// Fail above this share of wasted bytes in the layers above the base
-    /// (0–1; dive's `highest-user-wasted-percent`).
-    #[arg(long)]
+    /// (0–1; dive's `highest-user-wasted-percent`, also accepted as
+    /// `--highestUserWastedPercent`).
+    #[arg(long, alias = "highestUserWastedPercent")]
     pub highest_user_wasted_percent: Option<String>,
     /// The most bytes one layer may expand to when decompressed; a larger
     /// layer is an error (a decompression bomb). Default: 32GiB.

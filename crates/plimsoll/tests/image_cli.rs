@@ -102,6 +102,21 @@ fn dive_thresholds_from_flags_and_dive_ci() {
         .args(["image", "--failure-threshold", "error", "oci:oci:v1"])
         .assert()
         .code(0);
+    // dive's own command line: `--ci` and its camelCase threshold flags.
+    plimsoll()
+        .args([
+            "image",
+            "oci:oci:v1",
+            "--ci",
+            "--highestWastedBytes=100KB",
+            "--lowestEfficiency=0",
+            "--highestUserWastedPercent=disabled",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PL3002"))
+        .stdout(predicate::str::contains("PL3001").not())
+        .stdout(predicate::str::contains("PL3003").not());
 }
 
 #[test]
