@@ -20,33 +20,7 @@ use serde_json::json;
 use sha2::{Digest as _, Sha256};
 use std::hint::black_box;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-/// Regular files under `dir`, by path inside the image, up to `limit` bytes.
-fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>, total: &mut usize, limit: usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if *total >= limit {
-            return;
-        }
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            collect(&path, out, total, limit);
-        } else if meta.is_file()
-            && let Ok(data) = std::fs::read(&path)
-        {
-            *total += data.len();
-            let name = path.display().to_string();
-            out.push((name.trim_start_matches('/').to_string(), data));
-        }
-    }
-}
+use std::path::Path;
 
 fn tar_of(files: &[(String, Vec<u8>)], whiteouts: &[&str]) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
@@ -129,11 +103,15 @@ fn bench(c: &mut Criterion) {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(60_000_000);
-    let mut files = Vec::new();
-    let mut total = 0;
-    for d in dirs.split(':') {
-        collect(Path::new(d), &mut files, &mut total, limit);
-    }
+    let dirs: Vec<&Path> = dirs.split(':').map(Path::new).collect();
+    // By path inside the image.
+    let files: Vec<(String, Vec<u8>)> = plimsoll_testkit::files_under(&dirs, limit, |_| true)
+        .into_iter()
+        .map(|(path, data)| {
+            let name = path.display().to_string();
+            (name.trim_start_matches('/').to_string(), data)
+        })
+        .collect();
     let half = files.len() / 2;
     let first_dir = files
         .first()

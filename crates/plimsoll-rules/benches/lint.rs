@@ -11,26 +11,11 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use plimsoll_rules::{LintOptions, Rule, RuleOptions, Severity, lint};
 use plimsoll_syntax::Dockerfile;
 use std::hint::black_box;
-use std::path::PathBuf;
 
 fn corpus() -> Vec<Dockerfile> {
-    let shared = match std::env::var_os("PLIMSOLL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    let root = shared.join("corpus/dockerfiles");
-    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).expect("corpus manifest");
-    manifest
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() < 5 || cols[4] != "dockerfile" {
-                return None;
-            }
-            let bytes = std::fs::read(root.join(cols[0]).join(cols[2])).expect("corpus file");
-            plimsoll_syntax::parse(&bytes).ok()
-        })
+    plimsoll_testkit::corpus_dockerfiles()
+        .iter()
+        .filter_map(|bytes| plimsoll_syntax::parse(bytes).ok())
         .collect()
 }
 

@@ -16,32 +16,7 @@ use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput};
 use plimsoll_secrets::{ScanOptions, Scanner, is_probably_binary};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-
-fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>, total: &mut usize, limit: usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if *total >= limit {
-            return;
-        }
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            collect(&path, out, total, limit);
-        } else if meta.is_file()
-            && let Ok(data) = std::fs::read(&path)
-            && !is_probably_binary(&data)
-        {
-            *total += data.len();
-            out.push((path.display().to_string(), data));
-        }
-    }
-}
+use std::path::Path;
 
 fn corpus() -> Vec<(String, Vec<u8>)> {
     let dirs = std::env::var("PLIMSOLL_BENCH_DIRS")
@@ -50,12 +25,11 @@ fn corpus() -> Vec<(String, Vec<u8>)> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(50_000_000);
-    let mut out = Vec::new();
-    let mut total = 0;
-    for d in dirs.split(':') {
-        collect(Path::new(d), &mut out, &mut total, limit);
-    }
-    out
+    let dirs: Vec<&Path> = dirs.split(':').map(Path::new).collect();
+    plimsoll_testkit::files_under(&dirs, limit, |data| !is_probably_binary(data))
+        .into_iter()
+        .map(|(path, data)| (path.display().to_string(), data))
+        .collect()
 }
 
 /// On-CPU time of the calling thread, in nanoseconds.

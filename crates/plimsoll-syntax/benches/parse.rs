@@ -7,25 +7,10 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 fn corpus() -> Vec<Vec<u8>> {
-    let shared = match std::env::var_os("PLIMSOLL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
-    let root = shared.join("corpus/dockerfiles");
-    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).expect("corpus manifest");
-    manifest
-        .lines()
-        .skip(1)
-        .filter_map(|line| {
-            let cols: Vec<&str> = line.split('\t').collect();
-            (cols.len() >= 5 && cols[4] == "dockerfile")
-                .then(|| std::fs::read(root.join(cols[0]).join(cols[2])).expect("corpus file"))
-        })
-        .collect()
+    plimsoll_testkit::corpus_dockerfiles()
 }
 
 /// CPU time of the current thread, when the platform tells it.

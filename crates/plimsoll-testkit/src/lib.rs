@@ -251,3 +251,79 @@ impl Umoci {
         }
     }
 }
+
+/// `../shared` of the workspace, or `$PLIMSOLL_SHARED`: the corpus and
+/// BuildKit's fixtures, for benchmarks and corpus tests.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os("PLIMSOLL_SHARED") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+    }
+}
+
+/// The bytes of every real Dockerfile of the corpus (the `dockerfile`
+/// rows of `corpus/dockerfiles/MANIFEST.tsv`, templates left out), in
+/// manifest order. Panics when the corpus cannot be read.
+pub fn corpus_dockerfiles() -> Vec<Vec<u8>> {
+    let root = shared_dir().join("corpus/dockerfiles");
+    let manifest = fs::read_to_string(root.join("MANIFEST.tsv"))
+        .unwrap_or_else(|e| panic!("{}: {e}", root.join("MANIFEST.tsv").display()));
+    manifest
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            (cols.len() >= 5 && cols[4] == "dockerfile").then(|| {
+                let path = root.join(cols[0]).join(cols[2]);
+                fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            })
+        })
+        .collect()
+}
+
+/// Regular files below `dirs` (each walked in name order, symbolic links
+/// not followed) whose content `keep` accepts, until `limit` bytes are
+/// collected: a real, reproducible mix of this machine's files for
+/// benchmarks.
+pub fn files_under(
+    dirs: &[&Path],
+    limit: usize,
+    keep: impl Fn(&[u8]) -> bool,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(
+        dir: &Path,
+        limit: usize,
+        keep: &dyn Fn(&[u8]) -> bool,
+        out: &mut Vec<(PathBuf, Vec<u8>)>,
+        total: &mut usize,
+    ) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for path in entries {
+            if *total >= limit {
+                return;
+            }
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                walk(&path, limit, keep, out, total);
+            } else if meta.is_file()
+                && let Ok(data) = fs::read(&path)
+                && keep(&data)
+            {
+                *total += data.len();
+                out.push((path, data));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut total = 0;
+    for dir in dirs {
+        walk(dir, limit, &keep, &mut out, &mut total);
+    }
+    out
+}
