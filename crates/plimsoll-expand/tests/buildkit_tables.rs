@@ -2,16 +2,9 @@
 //! and `wordsTest`), read and checked the way `lex_test.go` does
 //! (`TestShellParser4EnvVars`, `TestShellParser4Words`).
 
-use std::path::PathBuf;
-
 use plimsoll_expand::Lexer;
 
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("PLIMSOLL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    }
-}
+use plimsoll_testkit::shared_dir;
 
 fn read_table(name: &str) -> String {
     let path = shared_dir().join("buildkit/shell").join(name);

@@ -5,27 +5,8 @@
 use plimsoll_diagnostics::Severity;
 use plimsoll_rules::{FixMode, LintOptions, Rule, RuleOptions, apply_fixes, lint};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-fn shared() -> PathBuf {
-    std::env::var_os("PLIMSOLL_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
-
-fn corpus_files() -> Vec<PathBuf> {
-    let root = shared().join("corpus/dockerfiles");
-    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv"))
-        .expect("corpus MANIFEST.tsv (set PLIMSOLL_SHARED to the shared/ folder)");
-    manifest
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            (cols.len() == 5 && cols[4] == "dockerfile").then(|| root.join(cols[0]).join(cols[2]))
-        })
-        .collect()
-}
+use plimsoll_testkit::corpus_dockerfile_paths as corpus_files;
 
 fn all_on(rule: &'static dyn Rule) -> Option<Severity> {
     Some(rule.info().severity)

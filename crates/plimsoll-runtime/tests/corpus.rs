@@ -10,11 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-fn shared() -> PathBuf {
-    std::env::var_os("PLIMSOLL_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
+use plimsoll_testkit::shared_dir as shared;
 
 fn corpus_files() -> Vec<PathBuf> {
     let root = shared().join("corpus/compose");

@@ -5,14 +5,8 @@ use plimsoll_shell::{Dialect, ParseOutcome, Shell, analyze_run};
 use plimsoll_syntax::{Keyword, parse};
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
 
-fn shared_dir() -> PathBuf {
-    match std::env::var_os("PLIMSOLL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    }
-}
+use plimsoll_testkit::shared_dir;
 
 #[test]
 fn corpus_runs_analyse_exactly_and_in_bounds() {

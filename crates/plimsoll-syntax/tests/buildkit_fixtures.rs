@@ -41,7 +41,7 @@ fn diff(expected: &str, actual: &str) -> String {
 
 #[test]
 fn dumps_match_buildkit_results() {
-    let dir = common::shared_dir().join("buildkit/parser/testfiles");
+    let dir = plimsoll_testkit::shared_dir().join("buildkit/parser/testfiles");
     let cases = case_dirs(&dir);
     assert_eq!(cases.len(), 33, "expected BuildKit's 33 fixture cases");
     let mut failures = Vec::new();
@@ -68,7 +68,7 @@ fn dumps_match_buildkit_results() {
 
 #[test]
 fn negative_cases_are_rejected() {
-    let dir = common::shared_dir().join("buildkit/parser/testfiles-negative");
+    let dir = plimsoll_testkit::shared_dir().join("buildkit/parser/testfiles-negative");
     let cases = case_dirs(&dir);
     assert_eq!(cases.len(), 4);
     for case in &cases {
@@ -88,7 +88,7 @@ fn negative_cases_are_rejected() {
 /// BuildKit's `TestParseIncludesLineNumbers`.
 #[test]
 fn line_numbers_match_buildkit() {
-    let path = common::shared_dir().join("buildkit/parser/testfile-line/Dockerfile");
+    let path = plimsoll_testkit::shared_dir().join("buildkit/parser/testfile-line/Dockerfile");
     let source = fs::read(&path).expect("testfile-line");
     let df = parse(&source).expect("text");
     let lines: Vec<_> = df

@@ -15,7 +15,7 @@ const REJECTED_BY_BUILDKIT: &[&str] = &[];
 
 #[test]
 fn corpus_parses_losslessly_and_agrees_with_buildkit() {
-    let root = common::shared_dir().join("corpus/dockerfiles");
+    let root = plimsoll_testkit::shared_dir().join("corpus/dockerfiles");
     let manifest = fs::read_to_string(root.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
     let mut seen = 0;
     let mut failures = Vec::new();
@@ -60,7 +60,7 @@ fn corpus_parses_losslessly_and_agrees_with_buildkit() {
 /// Dockerfiles, but still parse without panicking and losslessly.
 #[test]
 fn templates_parse_losslessly() {
-    let root = common::shared_dir().join("corpus/dockerfiles");
+    let root = plimsoll_testkit::shared_dir().join("corpus/dockerfiles");
     let manifest = fs::read_to_string(root.join("MANIFEST.tsv")).expect("MANIFEST.tsv");
     let mut seen = 0;
     for line in manifest.lines().skip(1) {

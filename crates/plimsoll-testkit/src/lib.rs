@@ -261,23 +261,33 @@ pub fn shared_dir() -> PathBuf {
     }
 }
 
-/// The bytes of every real Dockerfile of the corpus (the `dockerfile`
-/// rows of `corpus/dockerfiles/MANIFEST.tsv`, templates left out), in
-/// manifest order. Panics when the corpus cannot be read.
-pub fn corpus_dockerfiles() -> Vec<Vec<u8>> {
+/// Every real Dockerfile of the corpus (the `dockerfile` rows of
+/// `corpus/dockerfiles/MANIFEST.tsv`, templates left out), in manifest
+/// order. Panics when the manifest cannot be read.
+pub fn corpus_dockerfile_paths() -> Vec<PathBuf> {
     let root = shared_dir().join("corpus/dockerfiles");
-    let manifest = fs::read_to_string(root.join("MANIFEST.tsv"))
-        .unwrap_or_else(|e| panic!("{}: {e}", root.join("MANIFEST.tsv").display()));
+    let manifest = fs::read_to_string(root.join("MANIFEST.tsv")).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (set PLIMSOLL_SHARED to the shared/ folder)",
+            root.join("MANIFEST.tsv").display()
+        )
+    });
     manifest
         .lines()
         .skip(1)
         .filter_map(|line| {
             let cols: Vec<&str> = line.split('\t').collect();
-            (cols.len() >= 5 && cols[4] == "dockerfile").then(|| {
-                let path = root.join(cols[0]).join(cols[2]);
-                fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            })
+            (cols.len() >= 5 && cols[4] == "dockerfile").then(|| root.join(cols[0]).join(cols[2]))
         })
+        .collect()
+}
+
+/// The bytes of [`corpus_dockerfile_paths`]. Panics when a file cannot be
+/// read.
+pub fn corpus_dockerfiles() -> Vec<Vec<u8>> {
+    corpus_dockerfile_paths()
+        .iter()
+        .map(|path| fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
         .collect()
 }
 

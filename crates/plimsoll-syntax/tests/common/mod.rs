@@ -1,17 +1,8 @@
-//! Shared test helpers: where the project's shared material lives, and the
-//! structural invariants every parse must satisfy.
+//! Shared test helpers: the structural invariants every parse must
+//! satisfy.
 #![allow(dead_code)]
 
 use plimsoll_syntax::{Dockerfile, Instruction, Span};
-use std::path::PathBuf;
-
-/// `shared/` beside the repository, or `$PLIMSOLL_SHARED`.
-pub fn shared_dir() -> PathBuf {
-    match std::env::var_os("PLIMSOLL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    }
-}
 
 fn check_span(df: &Dockerfile, span: Span, what: &str) -> Result<(), String> {
     if span.start > span.end || span.end > df.text.len() {
